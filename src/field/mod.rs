@@ -1,0 +1,183 @@
+//! Exact arithmetic over a prime field F_p, and the one elimination routine of the crate
+//! ([`Echelon`]). Everything above this layer (rank, decoding, leak witnesses) goes through it.
+
+mod echelon;
+
+pub use echelon::{Echelon, Reduced};
+
+use thiserror::Error;
+
+/// Largest prime modulus accepted: products of two residues must fit a `u64` with room for
+/// one addition, so residues stay below 2^31.
+pub const MAX_PRIME: u64 = (1 << 31) - 1;
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum FieldError {
+    #[error("{0} is not a prime: the field F_p needs a prime modulus")]
+    NotPrime(u64),
+    #[error("prime {0} is too large: itsa works with primes below 2^31 (the largest is {MAX_PRIME})")]
+    TooLarge(u64),
+    #[error("division by zero in F_{0}")]
+    DivisionByZero(u32),
+}
+
+/// The prime field F_p with p < 2^31. Elements are `u32` residues in `0..p`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    p: u32,
+}
+
+/// Deterministic primality test by trial division (p < 2^31, so at most ~23k divisions).
+pub fn is_prime(n: u64) -> bool {
+    if n < 2 {
+        return false;
+    }
+    if n % 2 == 0 {
+        return n == 2;
+    }
+    let mut d = 3u64;
+    while d * d <= n {
+        if n % d == 0 {
+            return false;
+        }
+        d += 2;
+    }
+    true
+}
+
+impl Field {
+    /// The field F_p; refuses non-primes and primes that do not fit the arithmetic.
+    pub fn new(p: u64) -> Result<Self, FieldError> {
+        if p > MAX_PRIME {
+            return Err(FieldError::TooLarge(p));
+        }
+        if !is_prime(p) {
+            return Err(FieldError::NotPrime(p));
+        }
+        Ok(Field { p: p as u32 })
+    }
+
+    pub fn p(&self) -> u32 {
+        self.p
+    }
+
+    /// Reduce any signed integer into `0..p`.
+    pub fn from_i64(&self, v: i64) -> u32 {
+        v.rem_euclid(self.p as i64) as u32
+    }
+
+    pub fn add(&self, a: u32, b: u32) -> u32 {
+        let s = a as u64 + b as u64;
+        (if s >= self.p as u64 { s - self.p as u64 } else { s }) as u32
+    }
+
+    pub fn sub(&self, a: u32, b: u32) -> u32 {
+        if a >= b {
+            a - b
+        } else {
+            a + self.p - b
+        }
+    }
+
+    pub fn neg(&self, a: u32) -> u32 {
+        if a == 0 {
+            0
+        } else {
+            self.p - a
+        }
+    }
+
+    pub fn mul(&self, a: u32, b: u32) -> u32 {
+        ((a as u64 * b as u64) % self.p as u64) as u32
+    }
+
+    pub fn pow(&self, mut a: u32, mut e: u64) -> u32 {
+        let mut r = 1u32;
+        while e > 0 {
+            if e & 1 == 1 {
+                r = self.mul(r, a);
+            }
+            a = self.mul(a, a);
+            e >>= 1;
+        }
+        r
+    }
+
+    /// Multiplicative inverse (Fermat); `None` for zero.
+    pub fn inv(&self, a: u32) -> Option<u32> {
+        if a % self.p == 0 {
+            None
+        } else {
+            Some(self.pow(a % self.p, self.p as u64 - 2))
+        }
+    }
+
+    pub fn div(&self, a: u32, b: u32) -> Result<u32, FieldError> {
+        self.inv(b)
+            .map(|i| self.mul(a, i))
+            .ok_or(FieldError::DivisionByZero(self.p))
+    }
+
+    /// `acc += c * row`, elementwise mod p.
+    pub fn axpy(&self, acc: &mut [u32], c: u32, row: &[u32]) {
+        if c == 0 {
+            return;
+        }
+        let p = self.p as u64;
+        for (a, &r) in acc.iter_mut().zip(row) {
+            *a = ((*a as u64 + c as u64 * r as u64) % p) as u32;
+        }
+    }
+
+    /// Rank of a list of rows (each of the same length).
+    pub fn rank(&self, rows: &[Vec<u32>]) -> usize {
+        let width = rows.first().map_or(0, |r| r.len());
+        let mut e = Echelon::new(*self, width, width);
+        for r in rows {
+            e.insert(r);
+        }
+        e.rank()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn primes_are_recognised() {
+        let primes: Vec<u64> = (0..40).filter(|&n| is_prime(n)).collect();
+        assert_eq!(primes, vec![2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37]);
+        assert!(is_prime(MAX_PRIME));
+        assert!(!is_prime(MAX_PRIME - 2));
+    }
+
+    #[test]
+    fn field_refuses_composites_and_huge_primes() {
+        assert_eq!(Field::new(15), Err(FieldError::NotPrime(15)));
+        assert_eq!(Field::new(1), Err(FieldError::NotPrime(1)));
+        assert_eq!(
+            Field::new(4_294_967_311),
+            Err(FieldError::TooLarge(4_294_967_311))
+        );
+        assert!(Field::new(MAX_PRIME).is_ok());
+    }
+
+    #[test]
+    fn arithmetic_is_exact() {
+        let f = Field::new(13).unwrap();
+        assert_eq!(f.from_i64(-1), 12);
+        assert_eq!(f.mul(7, 2), 1);
+        assert_eq!(f.inv(7), Some(2));
+        assert_eq!(f.inv(0), None);
+        assert_eq!(f.div(1, 0), Err(FieldError::DivisionByZero(13)));
+        for a in 1..13 {
+            assert_eq!(f.mul(a, f.inv(a).unwrap()), 1);
+            assert_eq!(f.add(a, f.neg(a)), 0);
+            assert_eq!(f.sub(f.add(a, 5), 5), a);
+        }
+        let big = Field::new(MAX_PRIME).unwrap();
+        let x = (MAX_PRIME - 1) as u32;
+        assert_eq!(big.mul(x, x), 1);
+    }
+}

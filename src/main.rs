@@ -1,0 +1,113 @@
+//! `itsa` command line: a thin shell over the library. Exit codes: 0 verified, 1 violated,
+//! 2 bad input or usage.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use itsa::scheme::SpecError;
+use itsa::verify::{self, Options, Verdict};
+
+/// Above this many checks a run needs --force.
+const CHECK_LIMIT: u128 = 20_000_000;
+
+#[derive(Parser)]
+#[command(name = "itsa", version, about = "Information-theoretic secure aggregation: exact verification of linear schemes over F_p")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Verify a scheme spec exhaustively: every dropout / failure / collusion set of its model.
+    Verify {
+        /// The spec file (TOML), e.g. specs/zhao-sun-example1.toml
+        spec: PathBuf,
+        /// Print one JSON object instead of the human report.
+        #[arg(long)]
+        json: bool,
+        /// Print decoding coefficients of passing correctness checks.
+        #[arg(long)]
+        show_decoders: bool,
+        /// Failures printed with witnesses, per condition family.
+        #[arg(long, default_value_t = 5, value_name = "N")]
+        max_failures: usize,
+        /// Decoders printed per family with --show-decoders.
+        #[arg(long, default_value_t = 100, value_name = "N")]
+        max_decoders: usize,
+        /// Run even when the number of checks exceeds the safety limit.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+fn print_spec_error(e: &SpecError) {
+    eprintln!("error: {e}");
+    if let SpecError::At {
+        line,
+        col,
+        source_line,
+        ..
+    } = e
+    {
+        let gutter = line.to_string();
+        eprintln!("{:w$} |", "", w = gutter.len());
+        eprintln!("{gutter} | {source_line}");
+        let pad: String = source_line
+            .chars()
+            .take(col.saturating_sub(1))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        eprintln!("{:w$} | {pad}^", "", w = gutter.len());
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Verify {
+            spec,
+            json,
+            show_decoders,
+            max_failures,
+            max_decoders,
+            force,
+        } => {
+            let (scheme, model) = match itsa::load(&spec) {
+                Ok(v) => v,
+                Err(e) => {
+                    print_spec_error(&e);
+                    return ExitCode::from(2);
+                }
+            };
+            let count = model.count_checks();
+            if count > CHECK_LIMIT && !force {
+                eprintln!(
+                    "error: {}: this model instance has {count} checks (limit {CHECK_LIMIT}); pass --force to run it anyway",
+                    spec.display()
+                );
+                return ExitCode::from(2);
+            }
+            let plan = model.plan(&scheme);
+            let opts = Options {
+                max_failures,
+                max_decoders: if show_decoders { max_decoders } else { 0 },
+                progress: !json,
+            };
+            let report = verify::run(&scheme, &plan, model.header(&scheme), &opts);
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).expect("report serialises")
+                );
+            } else {
+                print!("{}", verify::render_text(&report));
+            }
+            match report.verdict {
+                Verdict::Verified => ExitCode::SUCCESS,
+                Verdict::Violated => ExitCode::from(1),
+            }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! Two-round dropout-resilient secure aggregation (Zhao & Sun, seed 004; models.md §2.1–2.2).
+//!
+//! K users, at least U respond in each round, at most T collude with the server. Round 1:
+//! user k sends X[k]; the server announces the survivors U1; round 2: user k ∈ U1 sends
+//! Y[k]{U1}. The server must decode Σ_{k∈U1} W[k] from X_{U1} and Y^{U1}_{U2} for every
+//! U2 ⊆ U1 with |U2| ≥ U; the adversary sees all X's, all Y^{U1}, and the colluders' inputs
+//! and randomness, and must learn nothing beyond Σ_{k∈U1} W[k].
+
+use std::collections::HashSet;
+
+use super::{
+    block, inputs_match, instance, key_only, no_strays, param_error, read_params, read_roles,
+    sum_block, ParamSpec, RoleDecl, RoleSpec,
+};
+use crate::scheme::{Name, Scheme, SpecError};
+use crate::subsets::{binomial, count_subsets, subsets};
+use crate::verify::{BlockId, Blocks, Check, Condition, Family, Plan};
+
+pub const SOURCE: &str = "Zhao & Sun, IEEE T-IT 2022 (seed 004), models.md §2.1–2.2";
+
+const PARAMS: &[ParamSpec] = &[
+    ParamSpec { name: "users", symbol: "K", default: None },
+    ParamSpec { name: "min-survivors", symbol: "U", default: None },
+    ParamSpec { name: "colluders", symbol: "T", default: None },
+];
+
+const ROLES: &[RoleSpec] = &[
+    RoleSpec { role: "input", example: "W[k]", indices: 1, set: false, meaning: "the input of user k" },
+    RoleSpec { role: "round1", example: "X[k]", indices: 1, set: false, meaning: "the first-round message of user k" },
+    RoleSpec { role: "round2", example: "Y[k]{U1}", indices: 1, set: true, meaning: "the second-round message of user k after the server announced U1" },
+    RoleSpec { role: "randomness", example: "R[k]", indices: 1, set: false, meaning: "all randomness held by user k" },
+];
+
+/// Largest K accepted (sets are enumerated exhaustively).
+pub const MAX_USERS: i64 = 24;
+
+#[derive(Debug, Clone)]
+pub struct Dropout {
+    pub users: u32,
+    pub min_survivors: u32,
+    pub colluders: u32,
+    input: RoleDecl,
+    round1: RoleDecl,
+    round2: RoleDecl,
+    randomness: RoleDecl,
+}
+
+impl Dropout {
+    pub fn from_scheme(s: &Scheme) -> Result<Self, SpecError> {
+        let v = read_params(s, PARAMS)?;
+        let (k, u, t) = (v[0], v[1], v[2]);
+        if !(2..=MAX_USERS).contains(&k) {
+            return Err(param_error(s, "users", format!("users (K) must be in 2..={MAX_USERS}, found {k}")));
+        }
+        if !(1..=k).contains(&u) {
+            return Err(param_error(s, "min-survivors", format!("min-survivors (U) must be in 1..=K={k}, found {u}")));
+        }
+        if !(0..k).contains(&t) {
+            return Err(param_error(s, "colluders", format!("colluders (T) must be in 0..K={k}, found {t}")));
+        }
+        let mut roles = read_roles(s, ROLES)?.into_iter();
+        let mut next = || roles.next().expect("one decl per role");
+        let m = Dropout {
+            users: k as u32,
+            min_survivors: u as u32,
+            colluders: t as u32,
+            input: next(),
+            round1: next(),
+            round2: next(),
+            randomness: next(),
+        };
+        m.validate(s)?;
+        Ok(m)
+    }
+
+    fn first_round_sets(&self) -> Vec<Vec<u32>> {
+        subsets(self.users, self.min_survivors as usize, self.users as usize)
+    }
+
+    fn validate(&self, s: &Scheme) -> Result<(), SpecError> {
+        let users: Vec<u32> = (1..=self.users).collect();
+        let hint = format!("users are 1..{}", self.users);
+        let inputs: HashSet<Name> = users.iter().map(|&k| self.input.name(&[k], None)).collect();
+        inputs_match(s, &self.input, &inputs)?;
+        let mut x = HashSet::new();
+        let mut r = HashSet::new();
+        for &k in &users {
+            let n = self.round1.name(&[k], None);
+            instance(s, &self.round1, &n)?;
+            x.insert(n);
+            let n = self.randomness.name(&[k], None);
+            instance(s, &self.randomness, &n)?;
+            key_only(s, &self.randomness, &n)?;
+            r.insert(n);
+        }
+        no_strays(s, &self.round1, &x, &hint)?;
+        no_strays(s, &self.randomness, &r, &hint)?;
+        let mut y = HashSet::new();
+        for u1 in self.first_round_sets() {
+            for &k in &u1 {
+                let n = self.round2.name(&[k], Some(&u1));
+                instance(s, &self.round2, &n)?;
+                y.insert(n);
+            }
+        }
+        no_strays(
+            s,
+            &self.round2,
+            &y,
+            &format!("Y[k]{{U1}} exists for every U1 with |U1| ≥ U={} and every k in U1", self.min_survivors),
+        )
+    }
+
+    pub fn params(&self) -> Vec<(&'static str, i64)> {
+        vec![
+            ("users", self.users as i64),
+            ("min-survivors", self.min_survivors as i64),
+            ("colluders", self.colluders as i64),
+        ]
+    }
+
+    pub fn count_checks(&self) -> u128 {
+        let (k, u, t) = (self.users as u64, self.min_survivors as u64, self.colluders as u64);
+        let locality = k as u128 + (u..=k).map(|s| binomial(k, s) * s as u128).sum::<u128>();
+        let correctness: u128 = (u..=k).map(|s| binomial(k, s) * count_subsets(s, u, s)).sum();
+        let security = count_subsets(k, u, k) * count_subsets(k, 0, t);
+        locality + correctness + security
+    }
+
+    pub fn plan(&self, s: &Scheme) -> Plan {
+        let mut b = Blocks::default();
+        let users: Vec<u32> = (1..=self.users).collect();
+        let w: Vec<Name> = users.iter().map(|&k| self.input.name(&[k], None)).collect();
+        let wid: Vec<BlockId> = w.iter().map(|n| block(s, &mut b, n)).collect();
+        let xid: Vec<BlockId> = users.iter().map(|&k| block(s, &mut b, &self.round1.name(&[k], None))).collect();
+        let rid: Vec<BlockId> = users.iter().map(|&k| block(s, &mut b, &self.randomness.name(&[k], None))).collect();
+        let at = |k: u32| (k - 1) as usize;
+        let u1s = self.first_round_sets();
+
+        let mut locality = Vec::new();
+        for &k in &users {
+            let x = xid[at(k)];
+            locality.push(Check {
+                sets: vec![("user", vec![k])],
+                condition: Condition::Decodable { view: vec![wid[at(k)], rid[at(k)]], target: vec![x] },
+            });
+        }
+        let mut correctness = Vec::new();
+        let mut security = Vec::new();
+        let colluder_sets = subsets(self.users, 0, self.colluders as usize);
+        for u1 in &u1s {
+            let y = |k: u32, b: &mut Blocks| block(s, b, &self.round2.name(&[k], Some(u1)));
+            let yid: Vec<BlockId> = u1.iter().map(|&k| y(k, &mut b)).collect();
+            for (&k, &yk) in u1.iter().zip(&yid) {
+                locality.push(Check {
+                    sets: vec![("user", vec![k]), ("U1", u1.clone())],
+                    condition: Condition::Decodable { view: vec![wid[at(k)], rid[at(k)]], target: vec![yk] },
+                });
+            }
+            let sum_inputs: Vec<Name> = u1.iter().map(|&k| w[at(k)].clone()).collect();
+            let label = format!("Σ{}{{{}}}", self.input.base, crate::scheme::names::join(u1));
+            let sum = sum_block(s, &mut b, label, &sum_inputs);
+            let x_u1: Vec<BlockId> = u1.iter().map(|&k| xid[at(k)]).collect();
+            for u2 in crate::subsets::subsets_of(u1, self.min_survivors as usize, u1.len()) {
+                let mut view = x_u1.clone();
+                view.extend(u2.iter().map(|&k| yid[u1.iter().position(|&j| j == k).expect("U2 ⊆ U1")]));
+                correctness.push(Check {
+                    sets: vec![("U1", u1.clone()), ("U2", u2)],
+                    condition: Condition::Decodable { view, target: vec![sum] },
+                });
+            }
+            let mut view = xid.clone();
+            view.extend(&yid);
+            for t in &colluder_sets {
+                let mut cond = vec![sum];
+                cond.extend(t.iter().map(|&k| wid[at(k)]));
+                cond.extend(t.iter().map(|&k| rid[at(k)]));
+                security.push(Check {
+                    sets: vec![("U1", u1.clone()), ("T", t.clone())],
+                    condition: Condition::Secure { view: view.clone(), cond },
+                });
+            }
+        }
+        let (k, u, t) = (self.users, self.min_survivors, self.colluders);
+        Plan {
+            blocks: b,
+            families: vec![
+                Family {
+                    name: "locality",
+                    description: "each message is a function of its sender's input and randomness".into(),
+                    checks: locality,
+                    decoders: false,
+                },
+                Family {
+                    name: "correctness",
+                    description: format!("H(Σ_{{U1}} W | X_U1, Y_U2) = 0 for all U2 ⊆ U1, |U2| ≥ {u} (K={k})"),
+                    checks: correctness,
+                    decoders: true,
+                },
+                Family {
+                    name: "security",
+                    description: format!(
+                        "I(W; all X, Y^U1 | Σ_{{U1}} W, W_T, R_T) = 0 for every U1, |T| ≤ {t}"
+                    ),
+                    checks: security,
+                    decoders: false,
+                },
+            ],
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! One file per model. A model reads its parameters and roles from a [`Scheme`], validates
+//! them (errors are located in the spec), and describes *which* checks exist as a
+//! [`Plan`]; it never does linear algebra itself.
+
+pub mod dropout;
+pub mod hierarchical;
+
+use std::collections::HashSet;
+
+use serde_json::{Map, Value};
+
+use crate::scheme::names::Item;
+use crate::scheme::{Name, Scheme, SourceKind, Span, SpecError};
+use crate::verify::{Blocks, Header, Plan};
+
+/// Models itsa knows, as written in `model = "..."`.
+pub const MODELS: &[&str] = &["dropout", "hierarchical"];
+
+#[derive(Debug, Clone)]
+pub enum Model {
+    Dropout(dropout::Dropout),
+    Hierarchical(hierarchical::Hierarchical),
+}
+
+impl Model {
+    /// Validate the scheme against its declared model.
+    pub fn from_scheme(s: &Scheme) -> Result<Model, SpecError> {
+        match s.model.as_str() {
+            "dropout" => Ok(Model::Dropout(dropout::Dropout::from_scheme(s)?)),
+            "hierarchical" => Ok(Model::Hierarchical(hierarchical::Hierarchical::from_scheme(s)?)),
+            other => Err(s.error_at(
+                s.model_span,
+                format!("unknown model `{other}`; known models: {}", MODELS.join(", ")),
+            )),
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Model::Dropout(_) => "dropout",
+            Model::Hierarchical(_) => "hierarchical",
+        }
+    }
+
+    pub fn source(&self) -> &'static str {
+        match self {
+            Model::Dropout(_) => dropout::SOURCE,
+            Model::Hierarchical(_) => hierarchical::SOURCE,
+        }
+    }
+
+    pub fn params(&self) -> Vec<(&'static str, i64)> {
+        match self {
+            Model::Dropout(m) => m.params(),
+            Model::Hierarchical(m) => m.params(),
+        }
+    }
+
+    /// Number of checks the plan will contain (computed without building it).
+    pub fn count_checks(&self) -> u128 {
+        match self {
+            Model::Dropout(m) => m.count_checks(),
+            Model::Hierarchical(m) => m.count_checks(),
+        }
+    }
+
+    pub fn plan(&self, s: &Scheme) -> Plan {
+        match self {
+            Model::Dropout(m) => m.plan(s),
+            Model::Hierarchical(m) => m.plan(s),
+        }
+    }
+
+    pub fn header(&self, s: &Scheme) -> Header {
+        let mut params = Map::new();
+        for (k, v) in self.params() {
+            params.insert(k.to_string(), Value::from(v));
+        }
+        Header {
+            file: s.origin.path.clone(),
+            title: s.title.clone(),
+            reference: s.reference.clone(),
+            model: self.name().to_string(),
+            model_source: self.source().to_string(),
+            params,
+            prime: s.field.p(),
+            input_length: s.input_length,
+        }
+    }
+}
+
+/// A parameter a model takes: spec name, paper symbol, and default if optional.
+pub(crate) struct ParamSpec {
+    pub name: &'static str,
+    pub symbol: &'static str,
+    pub default: Option<i64>,
+}
+
+/// Read the model's parameters in the order of `specs`; unknown or missing ones are errors.
+pub(crate) fn read_params(s: &Scheme, specs: &[ParamSpec]) -> Result<Vec<i64>, SpecError> {
+    for p in &s.params {
+        if !specs.iter().any(|sp| sp.name == p.name) {
+            let expected: Vec<String> = specs
+                .iter()
+                .map(|sp| format!("{} ({})", sp.name, sp.symbol))
+                .collect();
+            return Err(s.error_at(
+                p.span,
+                format!(
+                    "model `{}` has no parameter `{}`; expected: {}",
+                    s.model,
+                    p.name,
+                    expected.join(", ")
+                ),
+            ));
+        }
+    }
+    specs
+        .iter()
+        .map(|sp| match (s.param(sp.name), sp.default) {
+            (Some(p), _) => Ok(p.value),
+            (None, Some(d)) => Ok(d),
+            (None, None) => Err(s.error_at(
+                s.model_span,
+                format!(
+                    "model `{}` needs the parameter `{}` ({}) in [params]",
+                    s.model, sp.name, sp.symbol
+                ),
+            )),
+        })
+        .collect()
+}
+
+/// Error located at a parameter's value (or at the model line when it was defaulted).
+pub(crate) fn param_error(s: &Scheme, name: &str, message: String) -> SpecError {
+    let span = s.param(name).map_or(s.model_span, |p| p.span);
+    s.error_at(span, message)
+}
+
+/// A role a model needs: its name, its shape, and what it means.
+pub(crate) struct RoleSpec {
+    pub role: &'static str,
+    pub example: &'static str,
+    pub indices: usize,
+    pub set: bool,
+    pub meaning: &'static str,
+}
+
+/// A role as declared in the spec: the base name its instances use.
+#[derive(Debug, Clone)]
+pub struct RoleDecl {
+    pub base: String,
+    pub span: Span,
+    pub meaning: &'static str,
+}
+
+impl RoleDecl {
+    pub fn name(&self, index: &[u32], set: Option<&[u32]>) -> Name {
+        Name::new(&self.base, index.to_vec(), set.map(|s| s.to_vec()))
+    }
+}
+
+pub(crate) fn read_roles(s: &Scheme, specs: &[RoleSpec]) -> Result<Vec<RoleDecl>, SpecError> {
+    for r in &s.roles {
+        if !specs.iter().any(|sp| sp.role == r.role) {
+            let expected: Vec<String> = specs
+                .iter()
+                .map(|sp| format!("{} = \"{}\"", sp.role, sp.example))
+                .collect();
+            return Err(s.error_at(
+                r.span,
+                format!(
+                    "model `{}` has no role `{}`; its roles are: {}",
+                    s.model,
+                    r.role,
+                    expected.join(", ")
+                ),
+            ));
+        }
+    }
+    let mut bases: HashSet<String> = HashSet::new();
+    specs
+        .iter()
+        .map(|sp| {
+            let Some(r) = s.role(sp.role) else {
+                return Err(s.error_at(
+                    s.model_span,
+                    format!(
+                        "model `{}` needs the role `{}` ({}) in [roles], e.g. {} = \"{}\"",
+                        s.model, sp.role, sp.meaning, sp.role, sp.example
+                    ),
+                ));
+            };
+            let p = &r.pattern;
+            let placeholders = p
+                .index
+                .iter()
+                .chain(p.set.iter().flatten())
+                .all(|i| matches!(i, Item::Placeholder(_)));
+            if p.index.len() != sp.indices || p.set.is_some() != sp.set || !placeholders {
+                return Err(s.error_at(
+                    r.span,
+                    format!(
+                        "role `{}` must have the shape `{}` ({}), with letters as placeholders",
+                        sp.role, sp.example, sp.meaning
+                    ),
+                ));
+            }
+            if !bases.insert(p.base.clone()) {
+                return Err(s.error_at(
+                    r.span,
+                    format!("the name `{}` is used by two roles", p.base),
+                ));
+            }
+            Ok(RoleDecl {
+                base: p.base.clone(),
+                span: r.span,
+                meaning: sp.meaning,
+            })
+        })
+        .collect()
+}
+
+/// Rows of a role instance; a missing instance is an error at the role declaration.
+pub(crate) fn instance(s: &Scheme, role: &RoleDecl, name: &Name) -> Result<(), SpecError> {
+    if s.block(name).is_some() {
+        Ok(())
+    } else {
+        Err(s.error_at(
+            role.span,
+            format!("missing `{name}` ({}) — declare it in [variables]", role.meaning),
+        ))
+    }
+}
+
+/// Every declared name with the role's base must be one of the expected instances.
+pub(crate) fn no_strays(
+    s: &Scheme,
+    role: &RoleDecl,
+    expected: &HashSet<Name>,
+    hint: &str,
+) -> Result<(), SpecError> {
+    let mut strays: Vec<(&Name, Span)> = s
+        .sources
+        .iter()
+        .map(|x| (&x.name, x.span))
+        .chain(s.variables.iter().map(|v| (&v.name, v.span)))
+        .filter(|(n, _)| n.base == role.base && !expected.contains(*n))
+        .collect();
+    strays.sort_by_key(|(_, sp)| sp.start);
+    match strays.first() {
+        None => Ok(()),
+        Some((n, sp)) => Err(s.error_at(
+            *sp,
+            format!("`{n}` does not fit the model: `{}` names {}; {hint}", role.base, role.meaning),
+        )),
+    }
+}
+
+/// The inputs of the role must be exactly the declared input sources.
+pub(crate) fn inputs_match(s: &Scheme, role: &RoleDecl, expected: &HashSet<Name>) -> Result<(), SpecError> {
+    for src in s.inputs() {
+        if !expected.contains(&src.name) {
+            return Err(s.error_at(
+                src.span,
+                format!(
+                    "input `{}` is not the input of any participant (the `input` role is `{}`)",
+                    src.name, role.base
+                ),
+            ));
+        }
+    }
+    let mut sorted: Vec<&Name> = expected.iter().collect();
+    sorted.sort();
+    for n in sorted {
+        match s.block(n) {
+            Some(crate::scheme::BlockRef::Source(i)) if s.sources[i].kind == SourceKind::Input => {}
+            Some(_) => {
+                return Err(s.error_at(
+                    s.span_of(n).unwrap_or(role.span),
+                    format!("`{n}` must be declared in `inputs` ({})", role.meaning),
+                ))
+            }
+            None => {
+                return Err(s.error_at(
+                    role.span,
+                    format!("missing input `{n}` ({}) — list it in `inputs`", role.meaning),
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Keys and randomness must be independent of the inputs: no input column in their rows.
+pub(crate) fn key_only(s: &Scheme, role: &RoleDecl, name: &Name) -> Result<(), SpecError> {
+    let rows = s.rows(name).unwrap_or_default();
+    if let Some(r) = rows.iter().find(|r| s.touches_inputs(r)) {
+        return Err(s.error_at(
+            s.span_of(name).unwrap_or(role.span),
+            format!(
+                "`{name}` is {} and must be independent of the inputs, but it is {}",
+                role.meaning,
+                s.format_row(r)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Register a scheme name as a block.
+pub(crate) fn block(s: &Scheme, blocks: &mut Blocks, name: &Name) -> crate::verify::BlockId {
+    blocks.add(name.to_string(), s.rows(name).expect("validated instance"))
+}
+
+/// Register the sum of the given input blocks, e.g. `ΣW{1,2}`.
+pub(crate) fn sum_block(
+    s: &Scheme,
+    blocks: &mut Blocks,
+    label: String,
+    inputs: &[Name],
+) -> crate::verify::BlockId {
+    let f = s.field;
+    let mut acc = vec![vec![0u32; s.num_columns]; s.input_length];
+    for n in inputs {
+        for (a, r) in acc.iter_mut().zip(s.rows(n).expect("validated input")) {
+            f.axpy(a, 1, &r);
+        }
+    }
+    blocks.add(label, acc)
+}

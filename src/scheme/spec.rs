@@ -1,0 +1,713 @@
+//! The spec reader: TOML text → [`Scheme`], with every error located at file:line:col.
+//!
+//! The format is documented in docs/spec-format.md. The reader knows nothing about models:
+//! it declares sources, evaluates variables, and records params and roles with their spans;
+//! `models` validates those against the chosen model.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::Path;
+
+use thiserror::Error;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use super::expr::{parse_expr_str, Coef, Expr, Factor};
+use super::names::{parse_pattern, Name};
+use super::{BlockRef, Origin, Param, Role, Scheme, Source, SourceKind, Span, Variable};
+use crate::field::Field;
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum SpecError {
+    #[error("{path}: {message}")]
+    File { path: String, message: String },
+    #[error("{path}:{line}:{col}: {message}")]
+    At {
+        path: String,
+        line: usize,
+        col: usize,
+        message: String,
+        /// The source line the error points into, for display.
+        source_line: String,
+    },
+}
+
+impl SpecError {
+    /// The message without the location prefix.
+    pub fn message(&self) -> &str {
+        match self {
+            SpecError::File { message, .. } | SpecError::At { message, .. } => message,
+        }
+    }
+}
+
+/// Build a located error from a byte offset of the origin's text.
+pub fn located(origin: &Origin, offset: usize, message: String) -> SpecError {
+    let text = &origin.text;
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() + 1;
+    let col = text[line_start..offset].chars().count() + 1;
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    SpecError::At {
+        path: origin.path.clone(),
+        line,
+        col,
+        message,
+        source_line: text[line_start..line_end].trim_end_matches('\r').to_string(),
+    }
+}
+
+/// Read a spec file.
+pub fn read_spec(path: &Path) -> Result<Scheme, SpecError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| SpecError::File {
+        path: shown.clone(),
+        message: format!("cannot read the spec: {e}"),
+    })?;
+    read_spec_str(&text, &shown)
+}
+
+struct Reader<'t> {
+    origin: Origin,
+    _text: &'t str,
+}
+
+type Entry<'a> = (&'a Spanned<Cow<'a, str>>, &'a Spanned<DeValue<'a>>);
+
+impl Reader<'_> {
+    fn err(&self, offset: usize, message: impl Into<String>) -> SpecError {
+        located(&self.origin, offset, message.into())
+    }
+
+    fn integer(&self, v: &Spanned<DeValue>, what: &str) -> Result<i64, SpecError> {
+        match v.get_ref() {
+            DeValue::Integer(i) => {
+                let digits = i.as_str().replace('_', "");
+                let digits = digits
+                    .trim_start_matches("0x")
+                    .trim_start_matches("0o")
+                    .trim_start_matches("0b");
+                i64::from_str_radix(digits, i.radix())
+                    .map_err(|_| self.err(v.span().start, format!("{what} is out of range")))
+            }
+            _ => Err(self.err(
+                v.span().start,
+                format!("{what} must be an integer, found {}", kind(v.get_ref())),
+            )),
+        }
+    }
+
+    fn string<'v>(&self, v: &'v Spanned<DeValue>, what: &str) -> Result<&'v str, SpecError> {
+        v.get_ref().as_str().ok_or_else(|| {
+            self.err(
+                v.span().start,
+                format!("{what} must be a string, found {}", kind(v.get_ref())),
+            )
+        })
+    }
+
+    /// Byte offset of the first character of a string value's content, when the content is
+    /// written without escapes (so offsets inside the value map 1:1 onto the file).
+    fn content_start(&self, v: &Spanned<DeValue>, value: &str) -> Option<usize> {
+        let span = v.span();
+        let raw = self.origin.text.get(span.clone())?;
+        for q in ["\"", "'"] {
+            if raw.len() >= 2 && raw.starts_with(q) && raw.ends_with(q) && &raw[1..raw.len() - 1] == value
+            {
+                return Some(span.start + 1);
+            }
+        }
+        None
+    }
+
+    /// Offset in the file of byte `at` of a string value (falls back to the value's start).
+    fn in_string(&self, v: &Spanned<DeValue>, value: &str, at: usize) -> usize {
+        self.content_start(v, value)
+            .map_or(v.span().start, |s| s + at)
+    }
+
+    fn table<'v>(&self, v: &'v Spanned<DeValue<'v>>, what: &str) -> Result<Vec<Entry<'v>>, SpecError> {
+        match v.get_ref() {
+            DeValue::Table(t) => Ok(t.iter().collect()),
+            other => Err(self.err(
+                v.span().start,
+                format!("`{what}` must be a table, found {}", kind(other)),
+            )),
+        }
+    }
+
+    fn name(&self, key: &Spanned<Cow<str>>, allow_ranges: bool) -> Result<Vec<Name>, SpecError> {
+        let start = key_content_start(&self.origin.text, key);
+        let pat = parse_pattern(key.get_ref()).map_err(|e| {
+            self.err(start + e.offset, format!("bad name `{}`: {}", key.get_ref(), e.message))
+        })?;
+        if allow_ranges {
+            pat.expand()
+                .map_err(|m| self.err(start, format!("bad name `{}`: {m}", key.get_ref())))
+        } else {
+            match pat.to_name() {
+                Some(n) => Ok(vec![n]),
+                None => Err(self.err(
+                    start,
+                    format!(
+                        "bad name `{}`: a variable is defined one at a time (no ranges or letters in its indices)",
+                        key.get_ref()
+                    ),
+                )),
+            }
+        }
+    }
+}
+
+fn key_content_start(text: &str, key: &Spanned<Cow<str>>) -> usize {
+    let s = key.span().start;
+    match text.as_bytes().get(s) {
+        Some(b'"') | Some(b'\'') => s + 1,
+        _ => s,
+    }
+}
+
+fn kind(v: &DeValue) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "reference",
+    "description",
+    "model",
+    "prime",
+    "input-length",
+    "inputs",
+    "params",
+    "roles",
+    "randomness",
+    "variables",
+];
+
+/// A parsed, not yet evaluated, variable definition.
+struct PendingVar<'v> {
+    name: Name,
+    key_offset: usize,
+    /// (expression, its value in the TOML, the string)
+    parts: Vec<(Expr, &'v Spanned<DeValue<'v>>, &'v str)>,
+}
+
+/// Read a spec from text; `path` is only used in messages.
+pub fn read_spec_str(text: &str, path: &str) -> Result<Scheme, SpecError> {
+    let r = Reader {
+        origin: Origin {
+            path: path.to_string(),
+            text: text.to_string(),
+        },
+        _text: text,
+    };
+    let doc = DeTable::parse(text).map_err(|e| {
+        let at = e.span().map_or(0, |s| s.start);
+        r.err(at, format!("TOML syntax: {}", e.message().trim()))
+    })?;
+    let doc = doc.get_ref();
+
+    let mut title = None;
+    let mut reference = None;
+    let mut model: Option<(String, Span)> = None;
+    let mut prime: Option<(i64, usize)> = None;
+    let mut input_length: Option<(i64, usize)> = None;
+    let mut input_decls = Vec::new();
+    let mut params = Vec::new();
+    let mut roles = Vec::new();
+    let mut rand_entries = Vec::new();
+    let mut var_entries = Vec::new();
+
+    for (key, value) in doc.iter() {
+        let k: &str = key.get_ref();
+        let at = value.span().start;
+        match k {
+            "title" => title = Some(r.string(value, "`title`")?.to_string()),
+            "reference" => reference = Some(r.string(value, "`reference`")?.to_string()),
+            "description" => {
+                r.string(value, "`description`")?;
+            }
+            "model" => model = Some((r.string(value, "`model`")?.to_string(), value.span().into())),
+            "prime" => prime = Some((r.integer(value, "`prime`")?, at)),
+            "input-length" => input_length = Some((r.integer(value, "`input-length`")?, at)),
+            "inputs" => match value.get_ref() {
+                DeValue::Array(items) => {
+                    for item in items.iter() {
+                        let s = r.string(item, "each entry of `inputs`")?;
+                        input_decls.push((item, s));
+                    }
+                }
+                DeValue::String(s) => input_decls.push((value, s.as_ref())),
+                other => {
+                    return Err(r.err(
+                        at,
+                        format!("`inputs` must be an array of names, found {}", kind(other)),
+                    ))
+                }
+            },
+            "params" => {
+                for (pk, pv) in r.table(value, "params")? {
+                    params.push(Param {
+                        name: pk.get_ref().to_string(),
+                        value: r.integer(pv, &format!("parameter `{}`", pk.get_ref()))?,
+                        span: pv.span().into(),
+                    });
+                }
+            }
+            "roles" => {
+                for (rk, rv) in r.table(value, "roles")? {
+                    let s = r.string(rv, &format!("role `{}`", rk.get_ref()))?;
+                    let pattern = parse_pattern(s).map_err(|e| {
+                        r.err(
+                            r.in_string(rv, s, e.offset),
+                            format!("bad role pattern `{s}`: {}", e.message),
+                        )
+                    })?;
+                    roles.push(Role {
+                        role: rk.get_ref().to_string(),
+                        pattern,
+                        span: rv.span().into(),
+                    });
+                }
+            }
+            "randomness" => rand_entries = r.table(value, "randomness")?,
+            "variables" => var_entries = r.table(value, "variables")?,
+            other => {
+                return Err(r.err(
+                    key.span().start,
+                    format!("unknown key `{other}`; expected one of: {}", TOP_KEYS.join(", ")),
+                ))
+            }
+        }
+    }
+
+    let missing = |what: &str| r.err(0, format!("missing `{what}` (see docs/spec-format.md)"));
+    let (model, model_span) = model.ok_or_else(|| missing("model"))?;
+    let (p, p_at) = prime.ok_or_else(|| missing("prime"))?;
+    if p < 0 {
+        return Err(r.err(p_at, format!("prime must be positive, found {p}")));
+    }
+    let field = Field::new(p as u64).map_err(|e| r.err(p_at, e.to_string()))?;
+    let (l, l_at) = input_length.ok_or_else(|| missing("input-length"))?;
+    if !(1..=1_000_000).contains(&l) {
+        return Err(r.err(l_at, format!("input-length must be at least 1, found {l}")));
+    }
+    let input_length = l as usize;
+    if input_decls.is_empty() {
+        return Err(missing("inputs"));
+    }
+
+    // Sources: randomness first, then inputs (column order matters to the verifier).
+    let mut d = Decls::default();
+    for (key, value) in &rand_entries {
+        let len = r.integer(value, &format!("the length of `{}`", key.get_ref()))?;
+        if !(1..=100_000).contains(&len) {
+            return Err(r.err(
+                value.span().start,
+                format!("a source has at least 1 symbol, found {len}"),
+            ));
+        }
+        let span = Span::from(key.span());
+        for name in r.name(key, true)? {
+            d.declare(&r, name, SourceKind::Randomness, len as usize, span)?;
+        }
+    }
+    let input_start = d.col;
+    for (value, s) in &input_decls {
+        let pat = parse_pattern(s).map_err(|e| {
+            r.err(r.in_string(value, s, e.offset), format!("bad input name `{s}`: {}", e.message))
+        })?;
+        let names = pat
+            .expand()
+            .map_err(|m| r.err(value.span().start, format!("bad input name `{s}`: {m}")))?;
+        for name in names {
+            d.declare(&r, name, SourceKind::Input, input_length, value.span().into())?;
+        }
+    }
+    let Decls {
+        sources,
+        mut lookup,
+        mut declared_at,
+        col,
+    } = d;
+    let num_columns = col;
+    if num_columns > 1_000_000 {
+        return Err(r.err(0, format!("{num_columns} source symbols is too many")));
+    }
+
+    // Variables: names first (so references can point forward), then expressions.
+    let mut pending: Vec<PendingVar> = Vec::new();
+    for (key, value) in &var_entries {
+        let name = r.name(key, false)?.remove(0);
+        let key_offset = key_content_start(text, key);
+        if let Some(&first) = declared_at.get(&name) {
+            return Err(r.err(
+                key_offset,
+                format!("`{name}` is declared twice (first on line {})", line_of(text, first)),
+            ));
+        }
+        declared_at.insert(name.clone(), key_offset);
+        let items: Vec<&Spanned<DeValue>> = match value.get_ref() {
+            DeValue::String(_) => vec![*value],
+            DeValue::Array(a) if !a.is_empty() => a.iter().collect(),
+            DeValue::Array(_) => {
+                return Err(r.err(value.span().start, format!("`{name}` is defined as an empty list")))
+            }
+            other => {
+                return Err(r.err(
+                    value.span().start,
+                    format!(
+                        "`{name}` must be an expression string or a list of them, found {}",
+                        kind(other)
+                    ),
+                ))
+            }
+        };
+        let mut parts = Vec::new();
+        for item in items {
+            let s = r.string(item, &format!("each part of `{name}`"))?;
+            let e = parse_expr_str(s).map_err(|e| {
+                r.err(r.in_string(item, s, e.offset), format!("in `{name}`: {}", e.message))
+            })?;
+            parts.push((e, item, s));
+        }
+        lookup.insert(name.clone(), BlockRef::Variable(pending.len()));
+        pending.push(PendingVar {
+            name,
+            key_offset,
+            parts,
+        });
+    }
+
+    let mut ev = Evaluator {
+        r: &r,
+        field,
+        sources: &sources,
+        num_columns,
+        lookup: &lookup,
+        pending: &pending,
+        rows: vec![None; pending.len()],
+        active: vec![false; pending.len()],
+        stack: Vec::new(),
+    };
+    for i in 0..pending.len() {
+        ev.resolve(i)?;
+    }
+    let rows = ev.rows;
+    let variables = pending
+        .iter()
+        .zip(rows)
+        .map(|(pv, rows)| Variable {
+            name: pv.name.clone(),
+            rows: rows.expect("all variables resolved"),
+            span: Span {
+                start: pv.key_offset,
+                end: pv.key_offset,
+            },
+        })
+        .collect();
+
+    Ok(Scheme {
+        title,
+        reference,
+        field,
+        model,
+        model_span,
+        input_length,
+        params,
+        roles,
+        sources,
+        variables,
+        num_columns,
+        input_start,
+        origin: r.origin.clone(),
+        lookup,
+    })
+}
+
+#[derive(Default)]
+struct Decls {
+    sources: Vec<Source>,
+    lookup: HashMap<Name, BlockRef>,
+    declared_at: HashMap<Name, usize>,
+    col: usize,
+}
+
+impl Decls {
+    fn declare(
+        &mut self,
+        r: &Reader,
+        name: Name,
+        kind: SourceKind,
+        len: usize,
+        span: Span,
+    ) -> Result<(), SpecError> {
+        if let Some(&first) = self.declared_at.get(&name) {
+            return Err(r.err(
+                span.start,
+                format!("`{name}` is declared twice (first on line {})", line_of(&r.origin.text, first)),
+            ));
+        }
+        self.declared_at.insert(name.clone(), span.start);
+        self.lookup.insert(name.clone(), BlockRef::Source(self.sources.len()));
+        self.sources.push(Source {
+            name,
+            kind,
+            start: self.col,
+            len,
+            span,
+        });
+        self.col += len;
+        Ok(())
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+struct Evaluator<'a, 'v> {
+    r: &'a Reader<'a>,
+    field: Field,
+    sources: &'a [Source],
+    num_columns: usize,
+    lookup: &'a HashMap<Name, BlockRef>,
+    pending: &'a [PendingVar<'v>],
+    rows: Vec<Option<Vec<Vec<u32>>>>,
+    active: Vec<bool>,
+    stack: Vec<usize>,
+}
+
+const MAX_DEPTH: usize = 2_000;
+
+impl Evaluator<'_, '_> {
+    fn resolve(&mut self, i: usize) -> Result<(), SpecError> {
+        if self.rows[i].is_some() {
+            return Ok(());
+        }
+        if self.stack.len() > MAX_DEPTH {
+            return Err(self.r.err(
+                self.pending[i].key_offset,
+                format!("definitions nest more than {MAX_DEPTH} levels deep"),
+            ));
+        }
+        self.active[i] = true;
+        self.stack.push(i);
+        let mut all = Vec::new();
+        for (e, item, s) in &self.pending[i].parts {
+            let base = self.r.content_start(item, s);
+            let at = |off: usize| base.map_or(item.span().start, |b| b + off);
+            let rows = self.eval(e, &at)?;
+            all.extend(rows);
+        }
+        self.stack.pop();
+        self.active[i] = false;
+        self.rows[i] = Some(all);
+        Ok(())
+    }
+
+    fn eval(&mut self, e: &Expr, at: &dyn Fn(usize) -> usize) -> Result<Vec<Vec<u32>>, SpecError> {
+        let f = self.field;
+        let mut acc: Option<Vec<Vec<u32>>> = None;
+        for t in &e.terms {
+            let c = self.coef(&t.coef).map_err(|m| self.r.err(at(t.offset), m))?;
+            let value = match &t.factor {
+                Factor::Group(g) => self.eval(g, at)?,
+                Factor::Ref {
+                    name,
+                    component,
+                    offset,
+                    ..
+                } => self.reference(name, *component, at(*offset))?,
+            };
+            acc = Some(match acc {
+                None => value
+                    .into_iter()
+                    .map(|r| r.into_iter().map(|v| f.mul(v, c)).collect())
+                    .collect(),
+                Some(mut sum) => {
+                    if sum.len() != value.len() {
+                        return Err(self.r.err(
+                            at(t.offset),
+                            format!(
+                                "dimension mismatch: this term has {} symbol(s) but the terms before it have {}",
+                                value.len(),
+                                sum.len()
+                            ),
+                        ));
+                    }
+                    for (s, v) in sum.iter_mut().zip(&value) {
+                        f.axpy(s, c, v);
+                    }
+                    sum
+                }
+            });
+        }
+        Ok(acc.unwrap_or_default())
+    }
+
+    fn coef(&self, c: &Coef) -> Result<u32, String> {
+        let f = self.field;
+        let num = (c.num % f.p() as u64) as u32;
+        let den = (c.den % f.p() as u64) as u32;
+        let v = f
+            .div(num, den)
+            .map_err(|_| format!("coefficient {}/{} divides by zero in F_{}", c.num, c.den, f.p()))?;
+        Ok(if c.negative { f.neg(v) } else { v })
+    }
+
+    fn reference(
+        &mut self,
+        name: &Name,
+        component: Option<(u32, u32)>,
+        offset: usize,
+    ) -> Result<Vec<Vec<u32>>, SpecError> {
+        let rows = match self.lookup.get(name) {
+            None => return Err(self.r.err(offset, self.unknown(name))),
+            Some(BlockRef::Source(s)) => {
+                let s = &self.sources[*s];
+                (0..s.len)
+                    .map(|j| {
+                        let mut r = vec![0; self.num_columns];
+                        r[s.start + j] = 1;
+                        r
+                    })
+                    .collect::<Vec<_>>()
+            }
+            Some(BlockRef::Variable(j)) => {
+                let j = *j;
+                if self.active[j] {
+                    let start = self.stack.iter().position(|&x| x == j).unwrap_or(0);
+                    let mut cycle: Vec<String> = self.stack[start..]
+                        .iter()
+                        .map(|&x| self.pending[x].name.to_string())
+                        .collect();
+                    cycle.push(self.pending[j].name.to_string());
+                    return Err(self
+                        .r
+                        .err(offset, format!("cycle in definitions: {}", cycle.join(" → "))));
+                }
+                self.resolve(j)?;
+                self.rows[j].clone().expect("resolved")
+            }
+        };
+        match component {
+            None => Ok(rows),
+            Some((a, b)) => {
+                if b as usize > rows.len() {
+                    Err(self.r.err(
+                        offset,
+                        format!(
+                            "`{name}` has {} symbol(s); component ({}) does not exist",
+                            rows.len(),
+                            if a == b { a.to_string() } else { format!("{a}..{b}") }
+                        ),
+                    ))
+                } else {
+                    Ok(rows[a as usize - 1..b as usize].to_vec())
+                }
+            }
+        }
+    }
+
+    fn unknown(&self, name: &Name) -> String {
+        let mut same_base: Vec<String> = self
+            .lookup
+            .keys()
+            .filter(|n| n.base == name.base)
+            .map(|n| n.to_string())
+            .collect();
+        same_base.sort();
+        if same_base.is_empty() {
+            format!("unknown name `{name}`: not declared in `inputs`, `randomness` or `variables`")
+        } else {
+            let shown: Vec<_> = same_base.iter().take(6).cloned().collect();
+            format!(
+                "unknown name `{name}`; declared names with that base: {}{}",
+                shown.join(", "),
+                if same_base.len() > 6 { ", …" } else { "" }
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OK: &str = r#"
+model = "dropout"
+prime = 7
+input-length = 2
+inputs = ["W[1..2]"]
+
+[randomness]
+"Z[1..2]" = 2
+
+[variables]
+"X[1]" = "W[1] + Z[1]"
+"A" = ["3 (W[1](1) + Z[1](2)) - 1/2 X[1](2)", "Z[2](1)"]
+"#;
+
+    fn err(text: &str) -> (usize, usize, String) {
+        match read_spec_str(text, "t.toml").unwrap_err() {
+            SpecError::At {
+                line, col, message, ..
+            } => (line, col, message),
+            e => panic!("unlocated: {e}"),
+        }
+    }
+
+    #[test]
+    fn reads_sources_and_variables() {
+        let s = read_spec_str(OK, "t.toml").unwrap();
+        assert_eq!(s.num_columns, 8);
+        assert_eq!(s.input_start, 4);
+        let x = s.rows(&Name::new("X", vec![1], None)).unwrap();
+        assert_eq!(s.format_row(&x[0]), "Z[1](1) + W[1](1)");
+        let a = s.rows(&Name::new("A", vec![], None)).unwrap();
+        assert_eq!(a.len(), 2);
+        // 3 W1(1) + 3 Z1(2) - 1/2 (W1(2) + Z1(2)) ; 1/2 = 4 mod 7 -> -4 = 3
+        assert_eq!(s.format_row(&a[0]), "6·Z[1](2) + 3·W[1](1) + 3·W[1](2)");
+        assert_eq!(s.format_row(&a[1]), "Z[2](1)");
+    }
+
+    #[test]
+    fn errors_point_at_the_culprit() {
+        let bad = OK.replace("\"W[1] + Z[1]\"", "\"W[1] + Q[1]\"");
+        assert_eq!(err(&bad), (11, 18, "unknown name `Q[1]`: not declared in `inputs`, `randomness` or `variables`".into()));
+        let bad = OK.replace("\"W[1] + Z[1]\"", "\"W[1] + Z[1](1)\"");
+        let (line, col, m) = err(&bad);
+        assert_eq!((line, col), (11, 18));
+        assert!(m.contains("dimension mismatch"), "{m}");
+        let bad = OK.replace("prime = 7", "prime = 9");
+        assert_eq!(err(&bad).0, 3);
+        assert!(err(&bad).2.contains("not a prime"));
+        let bad = OK.replace("\"X[1]\" = \"W[1] + Z[1]\"", "\"X[1]\" = \"W[1] + A(1)\"");
+        let (_, _, m) = err(&bad);
+        assert!(m.contains("cycle"), "{m}");
+        let bad = OK.replace("[variables]", "[variables]\n\"Z[1]\" = \"W[1]\"");
+        assert!(err(&bad).2.contains("declared twice"));
+        let bad = OK.replace("model = \"dropout\"", "modle = \"dropout\"");
+        assert!(err(&bad).2.contains("unknown key `modle`"));
+        let bad = OK.replace("\"W[1] + Z[1]\"", "\"W[1] + 1/7 Z[1]\"");
+        assert!(err(&bad).2.contains("divides by zero"));
+        let bad = OK.replace("\"W[1] + Z[1]\"", "\"W[1] + Z[1](3)\"");
+        assert!(err(&bad).2.contains("does not exist"));
+        let bad = OK.replace("input-length = 2", "input-length = \"2\"");
+        assert!(err(&bad).2.contains("must be an integer"));
+        let bad = OK.replace("[randomness]", "[randomness\n");
+        assert!(err(&bad).2.contains("TOML syntax"));
+    }
+}
