@@ -7,10 +7,10 @@
 //! model and spec reader) → [`field`] (F_p and the one elimination routine).
 
 pub mod field;
+pub mod models;
 pub mod scheme;
 pub mod subsets;
 pub mod verify;
-pub mod models;
 
 use std::path::Path;
 

@@ -12,7 +12,11 @@ use itsa::verify::{self, Options, Verdict};
 const CHECK_LIMIT: u128 = 20_000_000;
 
 #[derive(Parser)]
-#[command(name = "itsa", version, about = "Information-theoretic secure aggregation: exact verification of linear schemes over F_p")]
+#[command(
+    name = "itsa",
+    version,
+    about = "Information-theoretic secure aggregation: exact verification of linear schemes over F_p"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -66,18 +66,33 @@ mod tests {
         let shown: Vec<String> = s.iter().map(|v| format!("{v:?}")).collect();
         assert_eq!(
             shown,
-            ["[]", "[1]", "[1, 2]", "[1, 2, 3]", "[1, 3]", "[2]", "[2, 3]", "[3]"]
+            [
+                "[]",
+                "[1]",
+                "[1, 2]",
+                "[1, 2, 3]",
+                "[1, 3]",
+                "[2]",
+                "[2, 3]",
+                "[3]"
+            ]
         );
         for n in 1..8u32 {
             for lo in 0..=n as usize {
                 for hi in lo..=n as usize {
                     let got = subsets(n, lo, hi);
-                    assert_eq!(got.len() as u128, count_subsets(n as u64, lo as u64, hi as u64));
+                    assert_eq!(
+                        got.len() as u128,
+                        count_subsets(n as u64, lo as u64, hi as u64)
+                    );
                     assert!(got.iter().all(|v| v.len() >= lo && v.len() <= hi));
                 }
             }
         }
         assert_eq!(binomial(52, 5), 2_598_960);
-        assert_eq!(subsets_of(&[2, 5, 7], 2, 2), vec![vec![2, 5], vec![2, 7], vec![5, 7]]);
+        assert_eq!(
+            subsets_of(&[2, 5, 7], 2, 2),
+            vec![vec![2, 5], vec![2, 7], vec![5, 7]]
+        );
     }
 }

@@ -15,7 +15,9 @@ pub const MAX_PRIME: u64 = (1 << 31) - 1;
 pub enum FieldError {
     #[error("{0} is not a prime: the field F_p needs a prime modulus")]
     NotPrime(u64),
-    #[error("prime {0} is too large: itsa works with primes below 2^31 (the largest is {MAX_PRIME})")]
+    #[error(
+        "prime {0} is too large: itsa works with primes below 2^31 (the largest is {MAX_PRIME})"
+    )]
     TooLarge(u64),
     #[error("division by zero in F_{0}")]
     DivisionByZero(u32),
@@ -68,7 +70,11 @@ impl Field {
 
     pub fn add(&self, a: u32, b: u32) -> u32 {
         let s = a as u64 + b as u64;
-        (if s >= self.p as u64 { s - self.p as u64 } else { s }) as u32
+        (if s >= self.p as u64 {
+            s - self.p as u64
+        } else {
+            s
+        }) as u32
     }
 
     pub fn sub(&self, a: u32, b: u32) -> u32 {

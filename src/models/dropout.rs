@@ -19,16 +19,52 @@ use crate::verify::{BlockId, Blocks, Check, Condition, Family, Plan};
 pub const SOURCE: &str = "Zhao & Sun, IEEE T-IT 2022 (seed 004), models.md §2.1–2.2";
 
 const PARAMS: &[ParamSpec] = &[
-    ParamSpec { name: "users", symbol: "K", default: None },
-    ParamSpec { name: "min-survivors", symbol: "U", default: None },
-    ParamSpec { name: "colluders", symbol: "T", default: None },
+    ParamSpec {
+        name: "users",
+        symbol: "K",
+        default: None,
+    },
+    ParamSpec {
+        name: "min-survivors",
+        symbol: "U",
+        default: None,
+    },
+    ParamSpec {
+        name: "colluders",
+        symbol: "T",
+        default: None,
+    },
 ];
 
 const ROLES: &[RoleSpec] = &[
-    RoleSpec { role: "input", example: "W[k]", indices: 1, set: false, meaning: "the input of user k" },
-    RoleSpec { role: "round1", example: "X[k]", indices: 1, set: false, meaning: "the first-round message of user k" },
-    RoleSpec { role: "round2", example: "Y[k]{U1}", indices: 1, set: true, meaning: "the second-round message of user k after the server announced U1" },
-    RoleSpec { role: "randomness", example: "R[k]", indices: 1, set: false, meaning: "all randomness held by user k" },
+    RoleSpec {
+        role: "input",
+        example: "W[k]",
+        indices: 1,
+        set: false,
+        meaning: "the input of user k",
+    },
+    RoleSpec {
+        role: "round1",
+        example: "X[k]",
+        indices: 1,
+        set: false,
+        meaning: "the first-round message of user k",
+    },
+    RoleSpec {
+        role: "round2",
+        example: "Y[k]{U1}",
+        indices: 1,
+        set: true,
+        meaning: "the second-round message of user k after the server announced U1",
+    },
+    RoleSpec {
+        role: "randomness",
+        example: "R[k]",
+        indices: 1,
+        set: false,
+        meaning: "all randomness held by user k",
+    },
 ];
 
 /// Largest K accepted (sets are enumerated exhaustively).
@@ -50,13 +86,25 @@ impl Dropout {
         let v = read_params(s, PARAMS)?;
         let (k, u, t) = (v[0], v[1], v[2]);
         if !(2..=MAX_USERS).contains(&k) {
-            return Err(param_error(s, "users", format!("users (K) must be in 2..={MAX_USERS}, found {k}")));
+            return Err(param_error(
+                s,
+                "users",
+                format!("users (K) must be in 2..={MAX_USERS}, found {k}"),
+            ));
         }
         if !(1..=k).contains(&u) {
-            return Err(param_error(s, "min-survivors", format!("min-survivors (U) must be in 1..=K={k}, found {u}")));
+            return Err(param_error(
+                s,
+                "min-survivors",
+                format!("min-survivors (U) must be in 1..=K={k}, found {u}"),
+            ));
         }
         if !(0..k).contains(&t) {
-            return Err(param_error(s, "colluders", format!("colluders (T) must be in 0..K={k}, found {t}")));
+            return Err(param_error(
+                s,
+                "colluders",
+                format!("colluders (T) must be in 0..K={k}, found {t}"),
+            ));
         }
         let mut roles = read_roles(s, ROLES)?.into_iter();
         let mut next = || roles.next().expect("one decl per role");
@@ -107,7 +155,10 @@ impl Dropout {
             s,
             &self.round2,
             &y,
-            &format!("Y[k]{{U1}} exists for every U1 with |U1| ≥ U={} and every k in U1", self.min_survivors),
+            &format!(
+                "Y[k]{{U1}} exists for every U1 with |U1| ≥ U={} and every k in U1",
+                self.min_survivors
+            ),
         )
     }
 
@@ -120,9 +171,15 @@ impl Dropout {
     }
 
     pub fn count_checks(&self) -> u128 {
-        let (k, u, t) = (self.users as u64, self.min_survivors as u64, self.colluders as u64);
+        let (k, u, t) = (
+            self.users as u64,
+            self.min_survivors as u64,
+            self.colluders as u64,
+        );
         let locality = k as u128 + (u..=k).map(|s| binomial(k, s) * s as u128).sum::<u128>();
-        let correctness: u128 = (u..=k).map(|s| binomial(k, s) * count_subsets(s, u, s)).sum();
+        let correctness: u128 = (u..=k)
+            .map(|s| binomial(k, s) * count_subsets(s, u, s))
+            .sum();
         let security = count_subsets(k, u, k) * count_subsets(k, 0, t);
         locality + correctness + security
     }
@@ -132,8 +189,14 @@ impl Dropout {
         let users: Vec<u32> = (1..=self.users).collect();
         let w: Vec<Name> = users.iter().map(|&k| self.input.name(&[k], None)).collect();
         let wid: Vec<BlockId> = w.iter().map(|n| block(s, &mut b, n)).collect();
-        let xid: Vec<BlockId> = users.iter().map(|&k| block(s, &mut b, &self.round1.name(&[k], None))).collect();
-        let rid: Vec<BlockId> = users.iter().map(|&k| block(s, &mut b, &self.randomness.name(&[k], None))).collect();
+        let xid: Vec<BlockId> = users
+            .iter()
+            .map(|&k| block(s, &mut b, &self.round1.name(&[k], None)))
+            .collect();
+        let rid: Vec<BlockId> = users
+            .iter()
+            .map(|&k| block(s, &mut b, &self.randomness.name(&[k], None)))
+            .collect();
         let at = |k: u32| (k - 1) as usize;
         let u1s = self.first_round_sets();
 
@@ -142,7 +205,10 @@ impl Dropout {
             let x = xid[at(k)];
             locality.push(Check {
                 sets: vec![("user", vec![k])],
-                condition: Condition::Decodable { view: vec![wid[at(k)], rid[at(k)]], target: vec![x] },
+                condition: Condition::Decodable {
+                    view: vec![wid[at(k)], rid[at(k)]],
+                    target: vec![x],
+                },
             });
         }
         let mut correctness = Vec::new();
@@ -154,7 +220,10 @@ impl Dropout {
             for (&k, &yk) in u1.iter().zip(&yid) {
                 locality.push(Check {
                     sets: vec![("user", vec![k]), ("U1", u1.clone())],
-                    condition: Condition::Decodable { view: vec![wid[at(k)], rid[at(k)]], target: vec![yk] },
+                    condition: Condition::Decodable {
+                        view: vec![wid[at(k)], rid[at(k)]],
+                        target: vec![yk],
+                    },
                 });
             }
             let sum_inputs: Vec<Name> = u1.iter().map(|&k| w[at(k)].clone()).collect();
@@ -163,10 +232,16 @@ impl Dropout {
             let x_u1: Vec<BlockId> = u1.iter().map(|&k| xid[at(k)]).collect();
             for u2 in crate::subsets::subsets_of(u1, self.min_survivors as usize, u1.len()) {
                 let mut view = x_u1.clone();
-                view.extend(u2.iter().map(|&k| yid[u1.iter().position(|&j| j == k).expect("U2 ⊆ U1")]));
+                view.extend(
+                    u2.iter()
+                        .map(|&k| yid[u1.iter().position(|&j| j == k).expect("U2 ⊆ U1")]),
+                );
                 correctness.push(Check {
                     sets: vec![("U1", u1.clone()), ("U2", u2)],
-                    condition: Condition::Decodable { view, target: vec![sum] },
+                    condition: Condition::Decodable {
+                        view,
+                        target: vec![sum],
+                    },
                 });
             }
             let mut view = xid.clone();
@@ -177,7 +252,10 @@ impl Dropout {
                 cond.extend(t.iter().map(|&k| rid[at(k)]));
                 security.push(Check {
                     sets: vec![("U1", u1.clone()), ("T", t.clone())],
-                    condition: Condition::Secure { view: view.clone(), cond },
+                    condition: Condition::Secure {
+                        view: view.clone(),
+                        cond,
+                    },
                 });
             }
         }
@@ -187,13 +265,16 @@ impl Dropout {
             families: vec![
                 Family {
                     name: "locality",
-                    description: "each message is a function of its sender's input and randomness".into(),
+                    description: "each message is a function of its sender's input and randomness"
+                        .into(),
                     checks: locality,
                     decoders: false,
                 },
                 Family {
                     name: "correctness",
-                    description: format!("H(Σ_{{U1}} W | X_U1, Y_U2) = 0 for all U2 ⊆ U1, |U2| ≥ {u} (K={k})"),
+                    description: format!(
+                        "H(Σ_{{U1}} W | X_U1, Y_U2) = 0 for all U2 ⊆ U1, |U2| ≥ {u} (K={k})"
+                    ),
                     checks: correctness,
                     decoders: true,
                 },

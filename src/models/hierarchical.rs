@@ -20,17 +20,57 @@ use crate::verify::{BlockId, Blocks, Check, Condition, Family, Plan};
 pub const SOURCE: &str = "Weng et al., seed 003, models.md §4.1";
 
 const PARAMS: &[ParamSpec] = &[
-    ParamSpec { name: "clients", symbol: "K", default: None },
-    ParamSpec { name: "relays-per-client", symbol: "d", default: None },
-    ParamSpec { name: "failures", symbol: "s", default: None },
-    ParamSpec { name: "alphabet", symbol: "q", default: Some(0) },
+    ParamSpec {
+        name: "clients",
+        symbol: "K",
+        default: None,
+    },
+    ParamSpec {
+        name: "relays-per-client",
+        symbol: "d",
+        default: None,
+    },
+    ParamSpec {
+        name: "failures",
+        symbol: "s",
+        default: None,
+    },
+    ParamSpec {
+        name: "alphabet",
+        symbol: "q",
+        default: Some(0),
+    },
 ];
 
 const ROLES: &[RoleSpec] = &[
-    RoleSpec { role: "input", example: "Θ[k]", indices: 1, set: false, meaning: "the input of client k" },
-    RoleSpec { role: "uplink", example: "X[m,k]", indices: 2, set: false, meaning: "the message of client k to relay m" },
-    RoleSpec { role: "relay", example: "Y[m]", indices: 1, set: false, meaning: "the message of relay m to the server" },
-    RoleSpec { role: "key", example: "S[k]", indices: 1, set: false, meaning: "the secret key of client k" },
+    RoleSpec {
+        role: "input",
+        example: "Θ[k]",
+        indices: 1,
+        set: false,
+        meaning: "the input of client k",
+    },
+    RoleSpec {
+        role: "uplink",
+        example: "X[m,k]",
+        indices: 2,
+        set: false,
+        meaning: "the message of client k to relay m",
+    },
+    RoleSpec {
+        role: "relay",
+        example: "Y[m]",
+        indices: 1,
+        set: false,
+        meaning: "the message of relay m to the server",
+    },
+    RoleSpec {
+        role: "key",
+        example: "S[k]",
+        indices: 1,
+        set: false,
+        meaning: "the secret key of client k",
+    },
 ];
 
 pub const MAX_CLIENTS: i64 = 24;
@@ -69,17 +109,33 @@ impl Hierarchical {
         let v = read_params(s, PARAMS)?;
         let (k, d, f, q) = (v[0], v[1], v[2], v[3]);
         if !(2..=MAX_CLIENTS).contains(&k) {
-            return Err(param_error(s, "clients", format!("clients (K) must be in 2..={MAX_CLIENTS}, found {k}")));
+            return Err(param_error(
+                s,
+                "clients",
+                format!("clients (K) must be in 2..={MAX_CLIENTS}, found {k}"),
+            ));
         }
         if !(1..=k).contains(&d) {
-            return Err(param_error(s, "relays-per-client", format!("relays-per-client (d) must be in 1..=K={k}, found {d}")));
+            return Err(param_error(
+                s,
+                "relays-per-client",
+                format!("relays-per-client (d) must be in 1..=K={k}, found {d}"),
+            ));
         }
         if !(0..d).contains(&f) {
-            return Err(param_error(s, "failures", format!("failures (s) must satisfy 0 ≤ s < d={d}, found {f}")));
+            return Err(param_error(
+                s,
+                "failures",
+                format!("failures (s) must satisfy 0 ≤ s < d={d}, found {f}"),
+            ));
         }
         if q != 0 {
             if q < 2 {
-                return Err(param_error(s, "alphabet", format!("alphabet (q) must be at least 2, found {q}")));
+                return Err(param_error(
+                    s,
+                    "alphabet",
+                    format!("alphabet (q) must be at least 2, found {q}"),
+                ));
             }
             let need = k as i128 * (q as i128 - 1);
             if (s.field.p() as i128) <= need {
@@ -112,7 +168,10 @@ impl Hierarchical {
     fn validate(&self, s: &Scheme) -> Result<(), SpecError> {
         let (n, d) = (self.clients, self.relays_per_client);
         let clients: Vec<u32> = (1..=n).collect();
-        let inputs: HashSet<Name> = clients.iter().map(|&k| self.input.name(&[k], None)).collect();
+        let inputs: HashSet<Name> = clients
+            .iter()
+            .map(|&k| self.input.name(&[k], None))
+            .collect();
         inputs_match(s, &self.input, &inputs)?;
         let (mut x, mut y, mut keys) = (HashSet::new(), HashSet::new(), HashSet::new());
         for &k in &clients {
@@ -153,7 +212,11 @@ impl Hierarchical {
     }
 
     pub fn count_checks(&self) -> u128 {
-        let (n, d, f) = (self.clients as u64, self.relays_per_client as u64, self.failures as u64);
+        let (n, d, f) = (
+            self.clients as u64,
+            self.relays_per_client as u64,
+            self.failures as u64,
+        );
         let locality = (n * d + n) as u128;
         locality + count_subsets(n, n - f, n) + n as u128 + count_subsets(n, 1, n)
     }
@@ -162,18 +225,30 @@ impl Hierarchical {
         let (n, d) = (self.clients, self.relays_per_client);
         let mut b = Blocks::default();
         let clients: Vec<u32> = (1..=n).collect();
-        let theta: Vec<Name> = clients.iter().map(|&k| self.input.name(&[k], None)).collect();
+        let theta: Vec<Name> = clients
+            .iter()
+            .map(|&k| self.input.name(&[k], None))
+            .collect();
         let sum = sum_block(s, &mut b, format!("Σ{}", self.input.base), &theta);
-        let y: Vec<BlockId> = clients.iter().map(|&m| block(s, &mut b, &self.relay.name(&[m], None))).collect();
+        let y: Vec<BlockId> = clients
+            .iter()
+            .map(|&m| block(s, &mut b, &self.relay.name(&[m], None)))
+            .collect();
 
         let mut locality = Vec::new();
         for &k in &clients {
-            let own = vec![block(s, &mut b, &theta[(k - 1) as usize]), block(s, &mut b, &self.key.name(&[k], None))];
+            let own = vec![
+                block(s, &mut b, &theta[(k - 1) as usize]),
+                block(s, &mut b, &self.key.name(&[k], None)),
+            ];
             for m in relays_of(k, n, d) {
                 let x = block(s, &mut b, &self.uplink.name(&[m, k], None));
                 locality.push(Check {
                     sets: vec![("client", vec![k]), ("relay", vec![m])],
-                    condition: Condition::Decodable { view: own.clone(), target: vec![x] },
+                    condition: Condition::Decodable {
+                        view: own.clone(),
+                        target: vec![x],
+                    },
                 });
             }
         }
@@ -185,25 +260,37 @@ impl Hierarchical {
                 .collect();
             locality.push(Check {
                 sets: vec![("relay", vec![m])],
-                condition: Condition::Decodable { view: heard.clone(), target: vec![y[(m - 1) as usize]] },
+                condition: Condition::Decodable {
+                    view: heard.clone(),
+                    target: vec![y[(m - 1) as usize]],
+                },
             });
             relay_security.push(Check {
                 sets: vec![("relay", vec![m])],
-                condition: Condition::Secure { view: heard, cond: vec![] },
+                condition: Condition::Secure {
+                    view: heard,
+                    cond: vec![],
+                },
             });
         }
         let relay_set = |v: &[u32]| v.iter().map(|&m| y[(m - 1) as usize]).collect::<Vec<_>>();
         let correctness = subsets(n, (n - self.failures) as usize, n as usize)
             .into_iter()
             .map(|v2| Check {
-                condition: Condition::Decodable { view: relay_set(&v2), target: vec![sum] },
+                condition: Condition::Decodable {
+                    view: relay_set(&v2),
+                    target: vec![sum],
+                },
                 sets: vec![("relays", v2)],
             })
             .collect();
         let server_security = subsets(n, 1, n as usize)
             .into_iter()
             .map(|v2| Check {
-                condition: Condition::Secure { view: relay_set(&v2), cond: vec![sum] },
+                condition: Condition::Secure {
+                    view: relay_set(&v2),
+                    cond: vec![sum],
+                },
                 sets: vec![("relays", v2)],
             })
             .collect();
@@ -213,13 +300,18 @@ impl Hierarchical {
             families: vec![
                 Family {
                     name: "locality",
-                    description: "each X[m,k] is a function of (Θ_k, S_k); each Y[m] of the X[m,k] it hears".into(),
+                    description:
+                        "each X[m,k] is a function of (Θ_k, S_k); each Y[m] of the X[m,k] it hears"
+                            .into(),
                     checks: locality,
                     decoders: false,
                 },
                 Family {
                     name: "correctness",
-                    description: format!("H(Σ{base} | Y_V2) = 0 for every relay set |V2| ≥ K−s = {}", n - self.failures),
+                    description: format!(
+                        "H(Σ{base} | Y_V2) = 0 for every relay set |V2| ≥ K−s = {}",
+                        n - self.failures
+                    ),
                     checks: correctness,
                     decoders: true,
                 },
@@ -231,7 +323,9 @@ impl Hierarchical {
                 },
                 Family {
                     name: "server-security",
-                    description: format!("I({base}; Y_V2 | Σ{base}) = 0 for every nonempty relay set V2"),
+                    description: format!(
+                        "I({base}; Y_V2 | Σ{base}) = 0 for every nonempty relay set V2"
+                    ),
                     checks: server_security,
                     decoders: false,
                 },
@@ -256,7 +350,10 @@ mod tests {
             for d in 1..=n {
                 for k in 1..=n {
                     for m in 1..=n {
-                        assert_eq!(relays_of(k, n, d).contains(&m), clients_of(m, n, d).contains(&k));
+                        assert_eq!(
+                            relays_of(k, n, d).contains(&m),
+                            clients_of(m, n, d).contains(&k)
+                        );
                     }
                 }
             }

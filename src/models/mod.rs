@@ -27,10 +27,15 @@ impl Model {
     pub fn from_scheme(s: &Scheme) -> Result<Model, SpecError> {
         match s.model.as_str() {
             "dropout" => Ok(Model::Dropout(dropout::Dropout::from_scheme(s)?)),
-            "hierarchical" => Ok(Model::Hierarchical(hierarchical::Hierarchical::from_scheme(s)?)),
+            "hierarchical" => Ok(Model::Hierarchical(
+                hierarchical::Hierarchical::from_scheme(s)?,
+            )),
             other => Err(s.error_at(
                 s.model_span,
-                format!("unknown model `{other}`; known models: {}", MODELS.join(", ")),
+                format!(
+                    "unknown model `{other}`; known models: {}",
+                    MODELS.join(", ")
+                ),
             )),
         }
     }
@@ -228,7 +233,10 @@ pub(crate) fn instance(s: &Scheme, role: &RoleDecl, name: &Name) -> Result<(), S
     } else {
         Err(s.error_at(
             role.span,
-            format!("missing `{name}` ({}) — declare it in [variables]", role.meaning),
+            format!(
+                "missing `{name}` ({}) — declare it in [variables]",
+                role.meaning
+            ),
         ))
     }
 }
@@ -252,13 +260,20 @@ pub(crate) fn no_strays(
         None => Ok(()),
         Some((n, sp)) => Err(s.error_at(
             *sp,
-            format!("`{n}` does not fit the model: `{}` names {}; {hint}", role.base, role.meaning),
+            format!(
+                "`{n}` does not fit the model: `{}` names {}; {hint}",
+                role.base, role.meaning
+            ),
         )),
     }
 }
 
 /// The inputs of the role must be exactly the declared input sources.
-pub(crate) fn inputs_match(s: &Scheme, role: &RoleDecl, expected: &HashSet<Name>) -> Result<(), SpecError> {
+pub(crate) fn inputs_match(
+    s: &Scheme,
+    role: &RoleDecl,
+    expected: &HashSet<Name>,
+) -> Result<(), SpecError> {
     for src in s.inputs() {
         if !expected.contains(&src.name) {
             return Err(s.error_at(
@@ -284,7 +299,10 @@ pub(crate) fn inputs_match(s: &Scheme, role: &RoleDecl, expected: &HashSet<Name>
             None => {
                 return Err(s.error_at(
                     role.span,
-                    format!("missing input `{n}` ({}) — list it in `inputs`", role.meaning),
+                    format!(
+                        "missing input `{n}` ({}) — list it in `inputs`",
+                        role.meaning
+                    ),
                 ))
             }
         }
@@ -299,7 +317,7 @@ pub(crate) fn key_only(s: &Scheme, role: &RoleDecl, name: &Name) -> Result<(), S
         return Err(s.error_at(
             s.span_of(name).unwrap_or(role.span),
             format!(
-                "`{name}` is {} and must be independent of the inputs, but it is {}",
+                "`{name}` ({}) must be independent of the inputs, but one of its symbols is {}",
                 role.meaning,
                 s.format_row(r)
             ),

@@ -141,7 +141,9 @@ fn parse_term(c: &mut Cursor, negative: bool, depth: usize) -> Result<Term, Synt
                 if a == 0 || b < a || b > u32::MAX as u64 {
                     return Err(SyntaxError {
                         offset: start,
-                        message: format!("bad component ({a}..{b}): components are numbered from 1"),
+                        message: format!(
+                            "bad component ({a}..{b}): components are numbered from 1"
+                        ),
                     });
                 }
                 component = Some((a as u32, b as u32));

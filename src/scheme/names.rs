@@ -318,7 +318,11 @@ mod tests {
         let p = parse_pattern(" X[1, 2] ").unwrap();
         assert_eq!(p.to_name().unwrap().to_string(), "X[1,2]");
         assert_eq!(
-            parse_pattern("Θ[5]").unwrap().to_name().unwrap().to_string(),
+            parse_pattern("Θ[5]")
+                .unwrap()
+                .to_name()
+                .unwrap()
+                .to_string(),
             "Θ[5]"
         );
     }

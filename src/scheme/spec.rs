@@ -55,7 +55,9 @@ pub fn located(origin: &Origin, offset: usize, message: String) -> SpecError {
         line,
         col,
         message,
-        source_line: text[line_start..line_end].trim_end_matches('\r').to_string(),
+        source_line: text[line_start..line_end]
+            .trim_end_matches('\r')
+            .to_string(),
     }
 }
 
@@ -114,7 +116,10 @@ impl Reader<'_> {
         let span = v.span();
         let raw = self.origin.text.get(span.clone())?;
         for q in ["\"", "'"] {
-            if raw.len() >= 2 && raw.starts_with(q) && raw.ends_with(q) && &raw[1..raw.len() - 1] == value
+            if raw.len() >= 2
+                && raw.starts_with(q)
+                && raw.ends_with(q)
+                && &raw[1..raw.len() - 1] == value
             {
                 return Some(span.start + 1);
             }
@@ -128,7 +133,11 @@ impl Reader<'_> {
             .map_or(v.span().start, |s| s + at)
     }
 
-    fn table<'v>(&self, v: &'v Spanned<DeValue<'v>>, what: &str) -> Result<Vec<Entry<'v>>, SpecError> {
+    fn table<'v>(
+        &self,
+        v: &'v Spanned<DeValue<'v>>,
+        what: &str,
+    ) -> Result<Vec<Entry<'v>>, SpecError> {
         match v.get_ref() {
             DeValue::Table(t) => Ok(t.iter().collect()),
             other => Err(self.err(
@@ -141,7 +150,10 @@ impl Reader<'_> {
     fn name(&self, key: &Spanned<Cow<str>>, allow_ranges: bool) -> Result<Vec<Name>, SpecError> {
         let start = key_content_start(&self.origin.text, key);
         let pat = parse_pattern(key.get_ref()).map_err(|e| {
-            self.err(start + e.offset, format!("bad name `{}`: {}", key.get_ref(), e.message))
+            self.err(
+                start + e.offset,
+                format!("bad name `{}`: {}", key.get_ref(), e.message),
+            )
         })?;
         if allow_ranges {
             pat.expand()
@@ -286,7 +298,10 @@ pub fn read_spec_str(text: &str, path: &str) -> Result<Scheme, SpecError> {
             other => {
                 return Err(r.err(
                     key.span().start,
-                    format!("unknown key `{other}`; expected one of: {}", TOP_KEYS.join(", ")),
+                    format!(
+                        "unknown key `{other}`; expected one of: {}",
+                        TOP_KEYS.join(", ")
+                    ),
                 ))
             }
         }
@@ -326,13 +341,22 @@ pub fn read_spec_str(text: &str, path: &str) -> Result<Scheme, SpecError> {
     let input_start = d.col;
     for (value, s) in &input_decls {
         let pat = parse_pattern(s).map_err(|e| {
-            r.err(r.in_string(value, s, e.offset), format!("bad input name `{s}`: {}", e.message))
+            r.err(
+                r.in_string(value, s, e.offset),
+                format!("bad input name `{s}`: {}", e.message),
+            )
         })?;
         let names = pat
             .expand()
             .map_err(|m| r.err(value.span().start, format!("bad input name `{s}`: {m}")))?;
         for name in names {
-            d.declare(&r, name, SourceKind::Input, input_length, value.span().into())?;
+            d.declare(
+                &r,
+                name,
+                SourceKind::Input,
+                input_length,
+                value.span().into(),
+            )?;
         }
     }
     let Decls {
@@ -354,7 +378,10 @@ pub fn read_spec_str(text: &str, path: &str) -> Result<Scheme, SpecError> {
         if let Some(&first) = declared_at.get(&name) {
             return Err(r.err(
                 key_offset,
-                format!("`{name}` is declared twice (first on line {})", line_of(text, first)),
+                format!(
+                    "`{name}` is declared twice (first on line {})",
+                    line_of(text, first)
+                ),
             ));
         }
         declared_at.insert(name.clone(), key_offset);
@@ -362,7 +389,10 @@ pub fn read_spec_str(text: &str, path: &str) -> Result<Scheme, SpecError> {
             DeValue::String(_) => vec![*value],
             DeValue::Array(a) if !a.is_empty() => a.iter().collect(),
             DeValue::Array(_) => {
-                return Err(r.err(value.span().start, format!("`{name}` is defined as an empty list")))
+                return Err(r.err(
+                    value.span().start,
+                    format!("`{name}` is defined as an empty list"),
+                ))
             }
             other => {
                 return Err(r.err(
@@ -378,7 +408,10 @@ pub fn read_spec_str(text: &str, path: &str) -> Result<Scheme, SpecError> {
         for item in items {
             let s = r.string(item, &format!("each part of `{name}`"))?;
             let e = parse_expr_str(s).map_err(|e| {
-                r.err(r.in_string(item, s, e.offset), format!("in `{name}`: {}", e.message))
+                r.err(
+                    r.in_string(item, s, e.offset),
+                    format!("in `{name}`: {}", e.message),
+                )
             })?;
             parts.push((e, item, s));
         }
@@ -456,11 +489,15 @@ impl Decls {
         if let Some(&first) = self.declared_at.get(&name) {
             return Err(r.err(
                 span.start,
-                format!("`{name}` is declared twice (first on line {})", line_of(&r.origin.text, first)),
+                format!(
+                    "`{name}` is declared twice (first on line {})",
+                    line_of(&r.origin.text, first)
+                ),
             ));
         }
         self.declared_at.insert(name.clone(), span.start);
-        self.lookup.insert(name.clone(), BlockRef::Source(self.sources.len()));
+        self.lookup
+            .insert(name.clone(), BlockRef::Source(self.sources.len()));
         self.sources.push(Source {
             name,
             kind,
@@ -521,7 +558,9 @@ impl Evaluator<'_, '_> {
         let f = self.field;
         let mut acc: Option<Vec<Vec<u32>>> = None;
         for t in &e.terms {
-            let c = self.coef(&t.coef).map_err(|m| self.r.err(at(t.offset), m))?;
+            let c = self
+                .coef(&t.coef)
+                .map_err(|m| self.r.err(at(t.offset), m))?;
             let value = match &t.factor {
                 Factor::Group(g) => self.eval(g, at)?,
                 Factor::Ref {
@@ -561,9 +600,14 @@ impl Evaluator<'_, '_> {
         let f = self.field;
         let num = (c.num % f.p() as u64) as u32;
         let den = (c.den % f.p() as u64) as u32;
-        let v = f
-            .div(num, den)
-            .map_err(|_| format!("coefficient {}/{} divides by zero in F_{}", c.num, c.den, f.p()))?;
+        let v = f.div(num, den).map_err(|_| {
+            format!(
+                "coefficient {}/{} divides by zero in F_{}",
+                c.num,
+                c.den,
+                f.p()
+            )
+        })?;
         Ok(if c.negative { f.neg(v) } else { v })
     }
 
@@ -594,9 +638,10 @@ impl Evaluator<'_, '_> {
                         .map(|&x| self.pending[x].name.to_string())
                         .collect();
                     cycle.push(self.pending[j].name.to_string());
-                    return Err(self
-                        .r
-                        .err(offset, format!("cycle in definitions: {}", cycle.join(" → "))));
+                    return Err(self.r.err(
+                        offset,
+                        format!("cycle in definitions: {}", cycle.join(" → ")),
+                    ));
                 }
                 self.resolve(j)?;
                 self.rows[j].clone().expect("resolved")
@@ -611,7 +656,11 @@ impl Evaluator<'_, '_> {
                         format!(
                             "`{name}` has {} symbol(s); component ({}) does not exist",
                             rows.len(),
-                            if a == b { a.to_string() } else { format!("{a}..{b}") }
+                            if a == b {
+                                a.to_string()
+                            } else {
+                                format!("{a}..{b}")
+                            }
                         ),
                     ))
                 } else {
@@ -686,7 +735,14 @@ inputs = ["W[1..2]"]
     #[test]
     fn errors_point_at_the_culprit() {
         let bad = OK.replace("\"W[1] + Z[1]\"", "\"W[1] + Q[1]\"");
-        assert_eq!(err(&bad), (11, 18, "unknown name `Q[1]`: not declared in `inputs`, `randomness` or `variables`".into()));
+        assert_eq!(
+            err(&bad),
+            (
+                11,
+                18,
+                "unknown name `Q[1]`: not declared in `inputs`, `randomness` or `variables`".into()
+            )
+        );
         let bad = OK.replace("\"W[1] + Z[1]\"", "\"W[1] + Z[1](1)\"");
         let (line, col, m) = err(&bad);
         assert_eq!((line, col), (11, 18));

@@ -233,7 +233,11 @@ pub fn render_text(r: &Report) -> String {
                         if let Some(k) = &w.known_expression {
                             let _ = writeln!(o, "                + {k}   (known to the adversary)");
                         }
-                        let _ = writeln!(o, "                = {}   (keys cancel; not implied by what it may know)", w.reveals);
+                        let _ = writeln!(
+                            o,
+                            "                = {}   (keys cancel; not implied by what it may know)",
+                            w.reveals
+                        );
                     }
                 }
             }

@@ -40,6 +40,9 @@ pub struct Witness {
     pub known_expression: Option<String>,
     /// The revealed combination of input symbols.
     pub reveals: String,
+    /// The same, as a row over the source columns.
+    #[serde(skip)]
+    pub reveals_row: Vec<u32>,
 }
 
 fn rows_and_labels<'a>(blocks: &'a Blocks, ids: &[BlockId]) -> (Vec<&'a [u32]>, Vec<String>) {
@@ -141,6 +144,7 @@ pub fn leaks(scheme: &Scheme, blocks: &Blocks, view: &[BlockId], cond: &[BlockId
                 combination,
                 known,
                 reveals: scheme.format_row(&row[..n]),
+                reveals_row: row[..n].to_vec(),
             });
         }
     }
