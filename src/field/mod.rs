@@ -27,6 +27,8 @@ pub enum FieldError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Field {
     p: u32,
+    /// floor((2^64 − 1) / p), for Barrett reduction of u64 products (no hardware division).
+    barrett: u64,
 }
 
 /// Deterministic primality test by trial division (p < 2^31, so at most ~23k divisions).
@@ -56,7 +58,10 @@ impl Field {
         if !is_prime(p) {
             return Err(FieldError::NotPrime(p));
         }
-        Ok(Field { p: p as u32 })
+        Ok(Field {
+            p: p as u32,
+            barrett: u64::MAX / p,
+        })
     }
 
     pub fn p(&self) -> u32 {
@@ -93,8 +98,20 @@ impl Field {
         }
     }
 
+    /// x mod p for any u64 x, by Barrett reduction: the estimated quotient is at most two
+    /// below the true one, so at most two corrections follow.
+    #[inline]
+    pub fn reduce(&self, x: u64) -> u32 {
+        let q = ((x as u128 * self.barrett as u128) >> 64) as u64;
+        let mut r = x - q * self.p as u64;
+        while r >= self.p as u64 {
+            r -= self.p as u64;
+        }
+        r as u32
+    }
+
     pub fn mul(&self, a: u32, b: u32) -> u32 {
-        ((a as u64 * b as u64) % self.p as u64) as u32
+        self.reduce(a as u64 * b as u64)
     }
 
     pub fn pow(&self, mut a: u32, mut e: u64) -> u32 {
@@ -129,9 +146,8 @@ impl Field {
         if c == 0 {
             return;
         }
-        let p = self.p as u64;
         for (a, &r) in acc.iter_mut().zip(row) {
-            *a = ((*a as u64 + c as u64 * r as u64) % p) as u32;
+            *a = self.reduce(*a as u64 + c as u64 * r as u64);
         }
     }
 
@@ -167,6 +183,32 @@ mod tests {
             Err(FieldError::TooLarge(4_294_967_311))
         );
         assert!(Field::new(MAX_PRIME).is_ok());
+    }
+
+    #[test]
+    fn barrett_reduction_matches_remainder() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for p in [2u64, 3, 13, 65_521, 1_000_003, MAX_PRIME] {
+            let f = Field::new(p).unwrap();
+            for probe in [
+                0,
+                1,
+                p - 1,
+                p,
+                p + 1,
+                u64::MAX,
+                u64::MAX - 1,
+                (p - 1) * (p - 1) + p - 1,
+            ] {
+                assert_eq!(f.reduce(probe) as u64, probe % p, "p={p} x={probe}");
+            }
+            for _ in 0..100_000 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                assert_eq!(f.reduce(x) as u64, x % p);
+            }
+        }
     }
 
     #[test]

@@ -212,8 +212,7 @@ impl Dropout {
             });
         }
         let mut correctness = Vec::new();
-        let mut security = Vec::new();
-        let colluder_sets = subsets(self.users, 0, self.colluders as usize);
+        let mut per_u1 = Vec::new();
         for u1 in &u1s {
             let y = |k: u32, b: &mut Blocks| block(s, b, &self.round2.name(&[k], Some(u1)));
             let yid: Vec<BlockId> = u1.iter().map(|&k| y(k, &mut b)).collect();
@@ -246,12 +245,18 @@ impl Dropout {
             }
             let mut view = xid.clone();
             view.extend(&yid);
-            for t in &colluder_sets {
-                let mut cond = vec![sum];
-                cond.extend(t.iter().map(|&k| wid[at(k)]));
-                cond.extend(t.iter().map(|&k| rid[at(k)]));
+            per_u1.push((u1, sum, view));
+        }
+        // Colluder sets outermost: the colluders' state (the bulk of the rows) is then
+        // eliminated once per colluder set and shared by every U1.
+        let mut security = Vec::new();
+        for t in subsets(self.users, 0, self.colluders as usize) {
+            let state: Vec<BlockId> = t.iter().flat_map(|&k| [wid[at(k)], rid[at(k)]]).collect();
+            for (u1, sum, view) in &per_u1 {
+                let mut cond = state.clone();
+                cond.push(*sum);
                 security.push(Check {
-                    sets: vec![("U1", u1.clone()), ("T", t.clone())],
+                    sets: vec![("U1", (*u1).clone()), ("T", t.clone())],
                     condition: Condition::Secure {
                         view: view.clone(),
                         cond,

@@ -9,7 +9,9 @@
 //!
 //! Checks are evaluated in parallel over contiguous chunks (rayon); each worker keeps the
 //! echelon bases of the longest block prefix shared with its previous check, so consecutive
-//! checks in DFS order cost a few row insertions. Results are gathered in check order, so the
+//! checks in DFS order cost a few row insertions. Blocks are inserted in the order the check
+//! lists them (for security: conditioning blocks, then view blocks), so a model orders its
+//! checks and blocks to put what consecutive checks share first. Results are gathered in check order, so the
 //! report does not depend on the thread count. Witnesses (decoders, leaking combinations) are
 //! recomputed afterwards, only for the checks that are printed, with tracking columns.
 
@@ -195,7 +197,9 @@ impl Worker<'_> {
                 added as Outcome
             }
             Condition::Secure { view, cond } => {
-                let seq: Vec<BlockId> = view.iter().chain(cond).copied().collect();
+                // Conditioning first: models enumerate so that consecutive checks share it
+                // (e.g. the colluders' state), which is usually the larger part.
+                let seq: Vec<BlockId> = cond.iter().chain(view).copied().collect();
                 let with_view = self.full.extend(&seq, self.blocks).tail_rank();
                 let known = self.cond.extend(cond, self.blocks).tail_rank();
                 (with_view - known) as Outcome
