@@ -185,3 +185,16 @@ fn every_spec_in_the_directory_has_an_expected_verdict() {
         assert_eq!(verify_json(name, &[]).0, want, "{name}");
     }
 }
+
+#[test]
+fn check_count_estimate_equals_the_plan() {
+    for name in [
+        "weng-seed003-printed.toml",
+        "zhao-sun-example1.toml",
+        "zhao-sun-example2.toml",
+        "broken-example1-against-t1.toml",
+    ] {
+        let (scheme, model) = itsa::load(&spec(name)).unwrap();
+        assert_eq!(model.count_checks(), model.plan(&scheme).num_checks() as u128, "{name}");
+    }
+}

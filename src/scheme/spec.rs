@@ -71,14 +71,13 @@ pub fn read_spec(path: &Path) -> Result<Scheme, SpecError> {
     read_spec_str(&text, &shown)
 }
 
-struct Reader<'t> {
+struct Reader {
     origin: Origin,
-    _text: &'t str,
 }
 
 type Entry<'a> = (&'a Spanned<Cow<'a, str>>, &'a Spanned<DeValue<'a>>);
 
-impl Reader<'_> {
+impl Reader {
     fn err(&self, offset: usize, message: impl Into<String>) -> SpecError {
         located(&self.origin, offset, message.into())
     }
@@ -222,7 +221,6 @@ pub fn read_spec_str(text: &str, path: &str) -> Result<Scheme, SpecError> {
             path: path.to_string(),
             text: text.to_string(),
         },
-        _text: text,
     };
     let doc = DeTable::parse(text).map_err(|e| {
         let at = e.span().map_or(0, |s| s.start);
@@ -515,7 +513,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 struct Evaluator<'a, 'v> {
-    r: &'a Reader<'a>,
+    r: &'a Reader,
     field: Field,
     sources: &'a [Source],
     num_columns: usize,
