@@ -11,6 +11,7 @@ pub mod scheme;
 pub mod subsets;
 pub mod verify;
 pub mod models;
+pub mod region;
 
 use std::path::Path;
 

@@ -4,6 +4,9 @@
 
 pub mod dropout;
 pub mod hierarchical;
+pub mod hierarchical_collusion;
+pub mod multi_server;
+pub mod decentralized;
 
 use std::collections::HashSet;
 
