@@ -121,7 +121,7 @@ pub static MODELS: &[Model] = &[
     },
     Model {
         name: "hierarchical-collusion",
-        title: "hierarchical secure aggregation with user collusion (outside the seeds)",
+        title: "hierarchical secure aggregation with user collusion",
         source: &hierarchical_collusion::REGION_SOURCE,
         params: &[
             req("relays", "U", "number of relays"),
@@ -140,7 +140,7 @@ pub static MODELS: &[Model] = &[
     },
     Model {
         name: "decentralized",
-        title: "decentralized secure aggregation with user dropouts (outside the seeds)",
+        title: "decentralized secure aggregation with user dropouts",
         source: &decentralized::REGION_SOURCE,
         params: &[
             req("users", "K", "number of users"),

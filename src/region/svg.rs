@@ -227,7 +227,7 @@ impl Plot {
             };
             let _ = writeln!(
                 s,
-                r##"<text x="{:.2}" y="{:.2}" font-size="12" fill="#444" text-anchor="{anchor}">{}</text>"##,
+                r##"<text x="{:.2}" y="{:.2}" font-size="12" fill="#444" text-anchor="{anchor}" stroke="white" stroke-width="4" paint-order="stroke">{}</text>"##,
                 px + dx,
                 top + 14.0 + 16.0 * i as f64,
                 escape(&m.label)

@@ -389,6 +389,13 @@ impl Sweep {
                 }
                 prev = Some((*x, branch));
             }
+            // Ties that are not the meeting point of a switch are marked on their own.
+            let sym = self.param_symbol();
+            for (x, branch, _) in seq.iter().filter(|s| s.2) {
+                if !found.iter().any(|(at, _)| at == x) {
+                    found.push((*x, format!("{branch} ({sym} = {x})")));
+                }
+            }
             for (at, what) in found {
                 // Bounds that switch together (R2 and R_S) share one marker.
                 match markers
@@ -527,9 +534,13 @@ mod tests {
         assert_eq!(p.markers.len(), 1);
         assert_eq!(p.markers[0].x, 6.0);
         assert_eq!(p.markers[0].label, "R_ZΣ: U+V+T−2 → UV−1 (T = 6)");
-        // No switch, no marker.
+        // No switch and no tie, no marker.
         let p = multi_server_t(0, 5).plot();
         assert!(p.markers.is_empty());
+        // A tie that does not separate two branches is marked as a tie.
+        let p = multi_server_t(4, 6).plot();
+        assert_eq!(p.markers.len(), 1);
+        assert_eq!(p.markers[0].label, "R_ZΣ: U+V+T−2 = UV−1 (T = 6)");
         // Without a tie row the marker sits half-way: hierarchical, K = 5 odd, R_SΣ switches
         // from (K−d)/(d−s) at d = 2 to d/(d−s) at d = 3.
         let spec = SweepSpec::parse("relays-per-client=2..4").unwrap();
