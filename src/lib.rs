@@ -5,9 +5,12 @@
 //! condition is a rank identity. Layers, top to bottom:
 //! [`models`] (which checks a model implies) → [`verify`] (the engine) → [`scheme`] (data
 //! model and spec reader) → [`field`] (F_p and the one elimination routine).
+//! [`region`] holds the closed-form optimal rate regions (exact rationals) that each model
+//! file instantiates, and their renderings (table, JSON, LaTeX, sweeps, SVG).
 
 pub mod field;
 pub mod models;
+pub mod region;
 pub mod scheme;
 pub mod subsets;
 pub mod verify;

@@ -1,10 +1,12 @@
-//! `itsa` command line: a thin shell over the library. Exit codes: 0 verified, 1 violated,
-//! 2 bad input or usage.
+//! `itsa` command line: a thin shell over the library. Exit codes: 0 verified (or, for
+//! `itsa region`, computed — "infeasible" included), 1 violated, 2 bad input or usage.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use itsa::region::cli::RegionArgs;
 use itsa::scheme::SpecError;
 use itsa::verify::{self, Options, Verdict};
 
@@ -44,6 +46,8 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Optimal rate region of a model at given parameters, exactly (see docs/regions.md).
+    Region(RegionArgs),
 }
 
 fn print_spec_error(e: &SpecError) {
@@ -70,6 +74,20 @@ fn print_spec_error(e: &SpecError) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Region(args) => match itsa::region::cli::run(&args) {
+            Ok(out) => {
+                // A closed pipe (`| head`) is not an error worth a panic.
+                let _ = std::io::stdout().write_all(out.stdout.as_bytes());
+                if let Some(path) = out.plot {
+                    eprintln!("wrote {}", path.display());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Verify {
             spec,
             json,

@@ -195,6 +195,10 @@ fn check_count_estimate_equals_the_plan() {
         "broken-example1-against-t1.toml",
     ] {
         let (scheme, model) = itsa::load(&spec(name)).unwrap();
-        assert_eq!(model.count_checks(), model.plan(&scheme).num_checks() as u128, "{name}");
+        assert_eq!(
+            model.count_checks(),
+            model.plan(&scheme).num_checks() as u128,
+            "{name}"
+        );
     }
 }

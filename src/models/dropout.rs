@@ -295,3 +295,124 @@ impl Dropout {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Optimal rate region: `itsa region dropout` (models.md §2.3).
+
+use crate::region::{int, ratio, Bound, Region, RegionError, Source};
+
+pub const REGION_SOURCE: Source = Source {
+    paper: "Zhao & Sun, \"Information Theoretic Secure Aggregation with User Dropouts\", \
+            arXiv 2101.07750, IEEE T-IT 68(11), 2022",
+    in_seeds: true,
+    origin: "seed 004",
+    section: "models.md §2.3",
+    status: "Theorem 1 RESTORED (from the abstract); region formula (8) RECONSTRUCTED in this form",
+};
+
+/// Theorem 1 of Zhao & Sun: K users, at least U respond in each round, at most T collude
+/// with the server. Infeasible iff U ≤ T; otherwise R1 ≥ 1, R2 ≥ 1/(U−T).
+/// Range: K ≥ 2, 1 ≤ U ≤ K−1 (U = K is out of the model), 0 ≤ T ≤ K.
+pub fn region(k: u64, u: u64, t: u64) -> Result<Region, RegionError> {
+    if k < 2 {
+        return Err(RegionError::param(
+            "users",
+            format!("K must be at least 2, found {k}"),
+        ));
+    }
+    if u == 0 || u > k {
+        return Err(RegionError::param(
+            "min-survivors",
+            format!("U must be in 1..=K−1 = 1..={}, found {u}", k - 1),
+        ));
+    }
+    if u == k {
+        return Err(RegionError::param(
+            "min-survivors",
+            format!(
+                "U = K = {k} means no user may drop out, which is out of this model \
+                 (Zhao & Sun assume U < K; without dropouts one round suffices)"
+            ),
+        ));
+    }
+    if t > k {
+        return Err(RegionError::param(
+            "colluders",
+            format!("T must be in 0..=K = 0..={k} (there are only K users), found {t}"),
+        ));
+    }
+    if u <= t {
+        return Ok(Region::Infeasible {
+            reason: format!(
+                "U = {u} ≤ T = {t}: when U survivors all collude, the server can simulate their \
+                 second-round answers and learn the input of a user outside them \
+                 (Zhao & Sun, Theorem 1: infeasible iff U ≤ T)"
+            ),
+            condition: "U ≤ T".into(),
+            latex: "U \\le T".into(),
+        });
+    }
+    let theorem = "Zhao & Sun, Theorem 1";
+    Ok(Region::Feasible {
+        bounds: vec![
+            Bound::new("R1", "R_1", int(1), "1", "1", theorem),
+            Bound::new("R2", "R_2", ratio(1, u - t), "1/(U−T)", "\\frac{1}{U-T}", theorem),
+        ],
+        achievable: vec![],
+        notes: vec![
+            "rates in symbols per input symbol: R1 = first-round, R2 = second-round message length".into(),
+            "the corner point is achieved by the Cauchy-matrix scheme of models.md §2.5 (field size ≥ K+U)".into(),
+            "the optimal communication depends on (U, T) only through U−T, not on K".into(),
+        ],
+        warnings: vec![],
+    })
+}
+
+#[cfg(test)]
+mod region_tests {
+    use super::*;
+
+    fn bounds(k: u64, u: u64, t: u64) -> Vec<String> {
+        region(k, u, t)
+            .unwrap()
+            .bounds()
+            .iter()
+            .map(|b| format!("{}={}", b.name, b.value))
+            .collect()
+    }
+
+    #[test]
+    fn feasible_branch_gives_one_and_one_over_u_minus_t() {
+        assert_eq!(bounds(10, 7, 2), ["R1=1", "R2=1/5"]);
+        assert_eq!(bounds(3, 2, 1), ["R1=1", "R2=1"]);
+        assert_eq!(bounds(3, 2, 0), ["R1=1", "R2=1/2"]);
+        // Depends on K not at all.
+        assert_eq!(bounds(50, 7, 2), bounds(8, 7, 2));
+    }
+
+    #[test]
+    fn u_at_most_t_is_infeasible_with_the_reason() {
+        for (k, u, t) in [(10, 7, 7), (10, 7, 9), (10, 7, 10), (2, 1, 1)] {
+            match region(k, u, t).unwrap() {
+                Region::Infeasible {
+                    reason, condition, ..
+                } => {
+                    assert_eq!(condition, "U ≤ T");
+                    assert!(reason.contains(&format!("U = {u} ≤ T = {t}")), "{reason}");
+                }
+                r => panic!("({k},{u},{t}) should be infeasible, got {r:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn bad_parameters_are_errors_with_a_reason() {
+        let err = |k, u, t| region(k, u, t).err().unwrap().to_string();
+        assert!(err(1, 1, 0).starts_with("--users: K must be at least 2"));
+        assert!(err(10, 0, 0).starts_with("--min-survivors: U must be in 1..=K−1"));
+        assert!(err(10, 11, 0).starts_with("--min-survivors: U must be in 1..=K−1"));
+        let u_eq_k = err(10, 10, 2);
+        assert!(u_eq_k.contains("out of this model"), "{u_eq_k}");
+        assert!(err(10, 7, 11).starts_with("--colluders: T must be in 0..=K"));
+    }
+}

@@ -360,3 +360,388 @@ mod tests {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Optimal rate region: `itsa region hierarchical` (models.md §4.2).
+
+use crate::region::primes::{is_prime, next_prime_above};
+use crate::region::{pick, ratio, Bound, Extremum, LogFactor, Region, RegionError, Source};
+
+pub const REGION_SOURCE: Source = Source {
+    paper: "Weng, Zhang, Zhao, Caire, Xiao, Skoglund, \"On Resilient and Efficient Linear \
+            Secure Aggregation in Hierarchical Federated Learning\"",
+    in_seeds: true,
+    origin: "seed 003",
+    section: "models.md §4.2",
+    status: "Theorem 1 RESTORED; supported range 0 ≤ s < d ≤ K−1; d = K flagged (models.md §4.2)",
+};
+
+/// Theorem 1 of Weng et al.: K clients and relays, each client on d relays, up to s failed
+/// relay links, inputs in {0, …, q−1}, field F_p with p prime > K(q−1) (default: the smallest).
+///
+/// R1 ≥ d/(d−s); R2 ≥ max{1/(d−s), 1/(K−1)}; R_S ≥ max{1/(d−s), 1/(K−1)}·log p/log q;
+/// R_SΣ ≥ max{d/(d−s), (K−d)/(d−s)}·log p/log q. Established for 0 ≤ s < d ≤ K−1; for
+/// d = K the Theorem 1 numbers come with warnings and a known achievable point, and
+/// d = K, s = K−1 is infeasible.
+pub fn region(k: u64, d: u64, s: u64, q: u64, prime: Option<u64>) -> Result<Region, RegionError> {
+    if k < 2 {
+        return Err(RegionError::param(
+            "clients",
+            format!("K must be at least 2, found {k}"),
+        ));
+    }
+    if d == 0 || d > k {
+        return Err(RegionError::param(
+            "relays-per-client",
+            format!("d must be in 1..=K = 1..={k}, found {d}"),
+        ));
+    }
+    if s >= d {
+        return Err(RegionError::param(
+            "failures",
+            format!("s must satisfy 0 ≤ s < d = {d}, found {s}"),
+        ));
+    }
+    if q < 2 {
+        return Err(RegionError::param(
+            "alphabet",
+            format!("q must be at least 2, found {q}"),
+        ));
+    }
+    let need = k as u128 * (q as u128 - 1);
+    let (p, p_note) = match prime {
+        Some(p) if !is_prime(p) => {
+            return Err(RegionError::param("prime", format!("{p} is not a prime")))
+        }
+        Some(p) if p as u128 <= need => {
+            return Err(RegionError::param(
+                "prime",
+                format!(
+                    "p = {p} must exceed K(q−1) = {need} so that the real sum is a function of the F_p sum"
+                ),
+            ))
+        }
+        Some(p) => {
+            let smallest = next_prime_above(need).unwrap_or(p);
+            let note = if p == smallest {
+                format!("p = {p} (given; the smallest prime > K(q−1) = {need})")
+            } else {
+                format!(
+                    "p = {p} (given; the smallest admissible prime is {smallest} > K(q−1) = {need}, \
+                     which gives smaller key rates in q-ary units)"
+                )
+            };
+            (p, note)
+        }
+        None => match next_prime_above(need) {
+            Some(p) => (p, format!("p = {p}: the smallest prime > K(q−1) = {need} (change with --prime)")),
+            None => {
+                return Err(RegionError::param(
+                    "alphabet",
+                    format!("K(q−1) = {need} is too large: no prime above it fits in 64 bits"),
+                ))
+            }
+        },
+    };
+    if d == k && s == k - 1 {
+        return Ok(Region::Infeasible {
+            reason: format!(
+                "d = K = {k} and s = K−1 = {s}: the server must decode ⊕Θ from any single relay, \
+                 but with d = K that relay hears every client and would learn the sum itself, \
+                 violating relay security (derived from the model of models.md §4.1; Theorem 1's \
+                 formulas would still give finite numbers here)"
+            ),
+            condition: "d = K, s = K−1".into(),
+            latex: "d = K,\\ s = K-1".into(),
+        });
+    }
+    let factor = LogFactor { p, q };
+    let theorem = "Weng et al., Theorem 1";
+    let ds = d - s;
+    let (r2, r2_binds) = pick(
+        Extremum::Max,
+        ("1/(d−s)", ratio(1, ds)),
+        ("1/(K−1)", ratio(1, k - 1)),
+    );
+    let (rs, rs_binds) = pick(
+        Extremum::Max,
+        ("d/(d−s)", ratio(d, ds)),
+        ("(K−d)/(d−s)", ratio(k - d, ds)),
+    );
+    let max_r2 = "max{1/(d−s), 1/(K−1)}";
+    let max_r2_latex = "\\max\\left\\{\\frac{1}{d-s},\\, \\frac{1}{K-1}\\right\\}";
+    let bounds = vec![
+        Bound::new(
+            "R1",
+            "R_1",
+            ratio(d, ds),
+            "d/(d−s)",
+            "\\frac{d}{d-s}",
+            theorem,
+        ),
+        Bound::new("R2", "R_2", r2.clone(), max_r2, max_r2_latex, theorem)
+            .with_binding(r2_binds.clone()),
+        Bound::new(
+            "R_S",
+            "R_S",
+            r2,
+            &format!("{max_r2} × log p / log q"),
+            &format!("{max_r2_latex} \\frac{{\\log p}}{{\\log q}}"),
+            theorem,
+        )
+        .with_factor(factor)
+        .with_binding(r2_binds),
+        Bound::new(
+            "R_SΣ",
+            "R_{S_\\Sigma}",
+            rs,
+            "max{d/(d−s), (K−d)/(d−s)} × log p / log q",
+            "\\max\\left\\{\\frac{d}{d-s},\\, \\frac{K-d}{d-s}\\right\\} \\frac{\\log p}{\\log q}",
+            theorem,
+        )
+        .with_factor(factor)
+        .with_binding(rs_binds.clone()),
+    ];
+    let which = match (rs_binds.tie, rs_binds.branch.as_str()) {
+        (true, _) => "relay and server security bind equally",
+        (false, "d/(d−s)") => "relay security binds",
+        _ => "server security binds",
+    };
+    let mut notes = vec![
+        p_note,
+        format!(
+            "R_SΣ: {} ({which}); R1 counts all d uplinks of one client, R2 is the average per relay",
+            rs_binds.branch
+        ),
+        "key rates R_S, R_SΣ are in q-ary units: their factor log p / log q is irrational, its decimal \
+         value is floating point"
+            .into(),
+    ];
+    let mut warnings = vec![];
+    let mut achievable = vec![];
+    if d < k {
+        notes.push(
+            "the corner point is achieved by the scheme of models.md §4.4 (verified for 14 (K,d,s) triples)"
+                .into(),
+        );
+    } else {
+        let m = k - s - 1;
+        warnings.push(
+            "d = K is outside 0 ≤ s < d ≤ K−1, the range of the paper's scheme: these are Theorem 1's \
+             formulas evaluated at d = K, NOT an established region (models.md §4.2)"
+                .into(),
+        );
+        warnings.push(if s == 0 {
+            "at d = K, s = 0 the paper disagrees with itself: R_SΣ is 1 × log p / log q by Theorem 1, \
+             1/(K−1) × log p / log q by Remark 1, and K/(K−1) × log p / log q by §IV-B3"
+                .into()
+        } else {
+            format!(
+                "at d = K, s ≥ 1 Theorem 1's R2 ≥ 1/(K−s) = {} is NOT achievable: any K−s relays would \
+                 carry a bijective function of the sum, and each relay hears every client, so it would \
+                 learn the sum (violates relay security)",
+                ratio(1, k - s)
+            )
+        });
+        warnings.push(format!(
+            "known achievable point (models.md §4.5, verified): R1 = K/(K−s−1) = {}, R2 = R_S = 1/(K−s−1) = {}, \
+             R_SΣ = K/(K−s−1) = {} (key rates × log p / log q); whether Theorem 1's R1 and R_SΣ are tight \
+             at d = K is open",
+            ratio(k, m),
+            ratio(1, m),
+            ratio(k, m)
+        ));
+        let scheme = "models.md §4.5 (d = K scheme, RECONSTRUCTED; verified)";
+        achievable = vec![
+            Bound::new(
+                "R1",
+                "R_1",
+                ratio(k, m),
+                "K/(K−s−1)",
+                "\\frac{K}{K-s-1}",
+                scheme,
+            ),
+            Bound::new(
+                "R2",
+                "R_2",
+                ratio(1, m),
+                "1/(K−s−1)",
+                "\\frac{1}{K-s-1}",
+                scheme,
+            ),
+            Bound::new(
+                "R_S",
+                "R_S",
+                ratio(1, m),
+                "1/(K−s−1) × log p / log q",
+                "\\frac{1}{K-s-1} \\frac{\\log p}{\\log q}",
+                scheme,
+            )
+            .with_factor(factor),
+            Bound::new(
+                "R_SΣ",
+                "R_{S_\\Sigma}",
+                ratio(k, m),
+                "K/(K−s−1) × log p / log q",
+                "\\frac{K}{K-s-1} \\frac{\\log p}{\\log q}",
+                scheme,
+            )
+            .with_factor(factor),
+        ];
+    }
+    Ok(Region::Feasible {
+        bounds,
+        achievable,
+        notes,
+        warnings,
+    })
+}
+
+#[cfg(test)]
+mod region_tests {
+    use super::*;
+    use crate::region::int;
+
+    fn values(r: &Region) -> Vec<String> {
+        r.bounds()
+            .iter()
+            .map(|b| format!("{}={}", b.name, b.value))
+            .collect()
+    }
+
+    fn binds(r: &Region, name: &str) -> String {
+        r.bound(name).unwrap().binds.clone().unwrap().branch
+    }
+
+    #[test]
+    fn seed_example_with_the_default_prime() {
+        let r = region(5, 3, 1, 3, None).unwrap();
+        assert_eq!(values(&r), ["R1=3/2", "R2=1/2", "R_S=1/2", "R_SΣ=3/2"]);
+        // smallest prime > K(q−1) = 10 is 11 (the seed's example uses 13).
+        assert_eq!(
+            r.bound("R_S").unwrap().factor,
+            Some(LogFactor { p: 11, q: 3 })
+        );
+        assert!(r.warnings().is_empty());
+    }
+
+    #[test]
+    fn seed_example_with_its_prime_13() {
+        let r = region(5, 3, 1, 3, Some(13)).unwrap();
+        let rs = r.bound("R_S").unwrap();
+        assert_eq!(
+            (rs.value.clone(), rs.factor),
+            (ratio(1, 2), Some(LogFactor { p: 13, q: 3 }))
+        );
+        assert!((rs.approx.unwrap() - 1.167_358_8).abs() < 1e-6);
+        let rss = r.bound("R_SΣ").unwrap();
+        assert!((rss.approx.unwrap() - 3.502_076_4).abs() < 1e-6);
+        let Region::Feasible { notes, .. } = r else {
+            panic!()
+        };
+        assert!(
+            notes[0].contains("smallest admissible prime is 11"),
+            "{}",
+            notes[0]
+        );
+    }
+
+    #[test]
+    fn r2_max_branches() {
+        // d ≤ K−1: 1/(d−s) binds (ties with 1/(K−1) when d−s = K−1).
+        assert_eq!(binds(&region(5, 3, 1, 2, None).unwrap(), "R2"), "1/(d−s)");
+        let tie = region(5, 4, 0, 2, None).unwrap();
+        assert_eq!(binds(&tie, "R2"), "1/(d−s) = 1/(K−1)");
+        assert_eq!(tie.bound("R2").unwrap().value, ratio(1, 4));
+        // d = K, s = 0: 1/(K−1) binds.
+        let dk = region(5, 5, 0, 2, None).unwrap();
+        assert_eq!(binds(&dk, "R2"), "1/(K−1)");
+        assert_eq!(dk.bound("R2").unwrap().value, ratio(1, 4));
+        assert_eq!(binds(&dk, "R_S"), "1/(K−1)");
+    }
+
+    #[test]
+    fn source_key_max_branches() {
+        // 2d > K: relay security d/(d−s); 2d < K: server security (K−d)/(d−s); 2d = K: tie.
+        let relay = region(5, 3, 1, 2, None).unwrap();
+        assert_eq!(
+            (
+                binds(&relay, "R_SΣ"),
+                relay.bound("R_SΣ").unwrap().value.clone()
+            ),
+            ("d/(d−s)".into(), ratio(3, 2))
+        );
+        let server = region(5, 2, 1, 2, None).unwrap();
+        assert_eq!(
+            (
+                binds(&server, "R_SΣ"),
+                server.bound("R_SΣ").unwrap().value.clone()
+            ),
+            ("(K−d)/(d−s)".into(), int(3))
+        );
+        let tie = region(4, 2, 0, 2, None).unwrap();
+        assert_eq!(binds(&tie, "R_SΣ"), "d/(d−s) = (K−d)/(d−s)");
+        assert_eq!(tie.bound("R_SΣ").unwrap().value, int(1));
+        // d = 1 is plain secure aggregation: R_SΣ = K−1.
+        assert_eq!(
+            region(6, 1, 0, 2, None)
+                .unwrap()
+                .bound("R_SΣ")
+                .unwrap()
+                .value,
+            int(5)
+        );
+    }
+
+    #[test]
+    fn d_equal_k_gives_theorem_1_with_warnings_and_the_achievable_point() {
+        let r = region(5, 5, 1, 2, None).unwrap();
+        assert_eq!(values(&r), ["R1=5/4", "R2=1/4", "R_S=1/4", "R_SΣ=5/4"]);
+        let Region::Feasible {
+            achievable,
+            warnings,
+            ..
+        } = &r
+        else {
+            panic!()
+        };
+        let point: Vec<String> = achievable
+            .iter()
+            .map(|b| format!("{}={}", b.name, b.value))
+            .collect();
+        assert_eq!(point, ["R1=5/3", "R2=1/3", "R_S=1/3", "R_SΣ=5/3"]);
+        assert!(warnings[0].contains("NOT an established region"));
+        assert!(warnings[1].contains("NOT achievable"));
+        let s0 = region(4, 4, 0, 2, None).unwrap();
+        assert_eq!(values(&s0), ["R1=1", "R2=1/3", "R_S=1/3", "R_SΣ=1"]);
+        assert!(s0.warnings()[1].contains("disagrees with itself"));
+    }
+
+    #[test]
+    fn d_equal_k_with_s_equal_k_minus_1_is_infeasible() {
+        for k in 2..6 {
+            match region(k, k, k - 1, 2, None).unwrap() {
+                Region::Infeasible { condition, .. } => assert_eq!(condition, "d = K, s = K−1"),
+                r => panic!("K={k}: {r:?}"),
+            }
+        }
+        // d < K with s = d−1 stays feasible.
+        assert!(region(5, 2, 1, 2, None).unwrap().is_feasible());
+    }
+
+    #[test]
+    fn bad_parameters_are_errors_with_a_reason() {
+        let err = |k, d, s, q, p| region(k, d, s, q, p).err().unwrap().to_string();
+        assert!(err(1, 1, 0, 2, None).starts_with("--clients:"));
+        assert!(err(5, 0, 0, 2, None).starts_with("--relays-per-client:"));
+        assert!(err(5, 6, 0, 2, None).starts_with("--relays-per-client:"));
+        assert_eq!(
+            err(5, 3, 3, 2, None),
+            "--failures: s must satisfy 0 ≤ s < d = 3, found 3"
+        );
+        assert!(err(5, 3, 1, 1, None).starts_with("--alphabet: q must be at least 2"));
+        assert_eq!(err(5, 3, 1, 3, Some(12)), "--prime: 12 is not a prime");
+        assert!(err(5, 3, 1, 3, Some(7)).starts_with("--prime: p = 7 must exceed K(q−1) = 10"));
+        assert!(err(u64::MAX, 3, 1, u64::MAX, None).starts_with("--alphabet: K(q−1) ="));
+    }
+}

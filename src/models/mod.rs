@@ -2,8 +2,11 @@
 //! them (errors are located in the spec), and describes *which* checks exist as a
 //! [`Plan`]; it never does linear algebra itself.
 
+pub mod decentralized;
 pub mod dropout;
 pub mod hierarchical;
+pub mod hierarchical_collusion;
+pub mod multi_server;
 
 use std::collections::HashSet;
 

@@ -1,0 +1,253 @@
+//! The `itsa region MODEL --param value …` arguments and what to print for them.
+//! The binary only parses, prints the returned text and maps errors to exit code 2.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use super::catalog::{self, Model};
+use super::render;
+use super::sweep::{self, SweepSpec};
+use super::RegionError;
+
+#[derive(Debug, Args)]
+pub struct RegionArgs {
+    #[command(subcommand)]
+    pub model: ModelArgs,
+}
+
+/// Output selection shared by every model.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Print JSON (exact rationals as strings such as "3/2").
+    #[arg(long, conflicts_with_all = ["latex", "csv"])]
+    pub json: bool,
+    /// Print the region as LaTeX display math (needs amsmath).
+    #[arg(long, conflicts_with = "sweep")]
+    pub latex: bool,
+    /// Evaluate over a range of one parameter, both ends included, e.g. colluders=0..11.
+    #[arg(long, value_name = "NAME=A..B")]
+    pub sweep: Option<String>,
+    /// With --sweep: print CSV instead of a table.
+    #[arg(long, requires = "sweep")]
+    pub csv: bool,
+    /// With --sweep: also draw the sweep as an SVG line plot into FILE.
+    #[arg(long, value_name = "FILE.svg", requires = "sweep")]
+    pub plot: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelArgs {
+    /// Two-round secure aggregation with user dropouts (Zhao & Sun, seed 004):
+    /// infeasible iff U ≤ T, else R1 ≥ 1, R2 ≥ 1/(U−T).
+    Dropout {
+        /// K: number of users (≥ 2).
+        #[arg(long, value_name = "K")]
+        users: Option<u64>,
+        /// U: minimum number of users responding in each round (1 ≤ U ≤ K−1).
+        #[arg(long, value_name = "U")]
+        min_survivors: Option<u64>,
+        /// T: maximum number of users colluding with the server (0 ≤ T ≤ K).
+        #[arg(long, value_name = "T")]
+        colluders: Option<u64>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Multi-server secure aggregation with user collusion (Li et al., seed 000):
+    /// R_X, R_Y, R_Z ≥ 1, R_ZΣ ≥ min{U+V+T−2, UV−1}.
+    MultiServer {
+        /// U: number of servers (≥ 1).
+        #[arg(long, value_name = "U")]
+        servers: Option<u64>,
+        /// V: number of users per server (≥ 1, UV ≥ 2).
+        #[arg(long, value_name = "V")]
+        users_per_server: Option<u64>,
+        /// T: maximum number of users colluding with any one server (0 ≤ T ≤ UV−1).
+        #[arg(long, value_name = "T")]
+        colluders: Option<u64>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Hierarchical secure aggregation with unreliable links (Weng et al., seed 003):
+    /// R1 ≥ d/(d−s), R2 ≥ max{1/(d−s), 1/(K−1)}, key rates × log p / log q.
+    Hierarchical {
+        /// K: number of clients, equal to the number of relays (≥ 2).
+        #[arg(long, value_name = "K")]
+        clients: Option<u64>,
+        /// d: relays each client is connected to (1 ≤ d ≤ K; d = K is flagged).
+        #[arg(long, value_name = "d")]
+        relays_per_client: Option<u64>,
+        /// s: relay-to-server links that may fail (0 ≤ s < d).
+        #[arg(long, value_name = "s")]
+        failures: Option<u64>,
+        /// q: input alphabet size, inputs in {0, …, q−1} (≥ 2).
+        #[arg(long, value_name = "q")]
+        alphabet: Option<u64>,
+        /// p: field size, a prime > K(q−1) [default: the smallest such prime].
+        #[arg(long, value_name = "p")]
+        prime: Option<u64>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Hierarchical secure aggregation with user collusion (arXiv 2410.14035; outside the
+    /// seeds, recalled): R_X, R_Y, R_Z ≥ 1, R_ZΣ ≥ max{V+T, min{U+T−1, UV−1}}.
+    HierarchicalCollusion {
+        /// U: number of relays (≥ 1; U = 1 is infeasible).
+        #[arg(long, value_name = "U")]
+        relays: Option<u64>,
+        /// V: number of users per relay (≥ 1).
+        #[arg(long, value_name = "V")]
+        users_per_relay: Option<u64>,
+        /// T: maximum number of users colluding with the server or a relay (0 ≤ T ≤ UV).
+        #[arg(long, value_name = "T")]
+        colluders: Option<u64>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Decentralized secure aggregation with user dropouts (arXiv 2605.22261; outside the
+    /// seeds): infeasible iff U ≤ T+1, else R1 ≥ 1, R2 ≥ 1/(U−T−1).
+    Decentralized {
+        /// K: number of users (≥ 2).
+        #[arg(long, value_name = "K")]
+        users: Option<u64>,
+        /// U: minimum number of surviving users (1 ≤ U ≤ K−1).
+        #[arg(long, value_name = "U")]
+        min_survivors: Option<u64>,
+        /// T: maximum number of other users each user colludes with (0 ≤ T ≤ K−1).
+        #[arg(long, value_name = "T")]
+        colluders: Option<u64>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+}
+
+impl ModelArgs {
+    /// Model name, the given `(flag, value)` pairs, and the output options.
+    fn parts(&self) -> (&'static str, Vec<(&'static str, Option<u64>)>, &OutputArgs) {
+        match self {
+            ModelArgs::Dropout {
+                users,
+                min_survivors,
+                colluders,
+                out,
+            } => (
+                "dropout",
+                vec![
+                    ("users", *users),
+                    ("min-survivors", *min_survivors),
+                    ("colluders", *colluders),
+                ],
+                out,
+            ),
+            ModelArgs::MultiServer {
+                servers,
+                users_per_server,
+                colluders,
+                out,
+            } => (
+                "multi-server",
+                vec![
+                    ("servers", *servers),
+                    ("users-per-server", *users_per_server),
+                    ("colluders", *colluders),
+                ],
+                out,
+            ),
+            ModelArgs::Hierarchical {
+                clients,
+                relays_per_client,
+                failures,
+                alphabet,
+                prime,
+                out,
+            } => (
+                "hierarchical",
+                vec![
+                    ("clients", *clients),
+                    ("relays-per-client", *relays_per_client),
+                    ("failures", *failures),
+                    ("alphabet", *alphabet),
+                    ("prime", *prime),
+                ],
+                out,
+            ),
+            ModelArgs::HierarchicalCollusion {
+                relays,
+                users_per_relay,
+                colluders,
+                out,
+            } => (
+                "hierarchical-collusion",
+                vec![
+                    ("relays", *relays),
+                    ("users-per-relay", *users_per_relay),
+                    ("colluders", *colluders),
+                ],
+                out,
+            ),
+            ModelArgs::Decentralized {
+                users,
+                min_survivors,
+                colluders,
+                out,
+            } => (
+                "decentralized",
+                vec![
+                    ("users", *users),
+                    ("min-survivors", *min_survivors),
+                    ("colluders", *colluders),
+                ],
+                out,
+            ),
+        }
+    }
+}
+
+/// What `itsa region` prints, and the plot file it wrote.
+#[derive(Debug)]
+pub struct Output {
+    pub stdout: String,
+    pub plot: Option<PathBuf>,
+}
+
+/// Compute the answer. Errors are bad parameters or usage (exit code 2).
+pub fn run(args: &RegionArgs) -> Result<Output, RegionError> {
+    let (name, params, out) = args.model.parts();
+    let model: &'static Model = catalog::find(name)?;
+    let given: Vec<(&str, u64)> = params
+        .iter()
+        .filter_map(|&(f, v)| v.map(|v| (f, v)))
+        .collect();
+    let Some(spec) = &out.sweep else {
+        let e = model.evaluate(&given)?;
+        let stdout = if out.json {
+            pretty(&render::json(&e))
+        } else if out.latex {
+            render::latex(&e)
+        } else {
+            render::text(&e)
+        };
+        return Ok(Output { stdout, plot: None });
+    };
+    let spec = SweepSpec::parse(spec)?;
+    let s = sweep::run(model, &given, &spec)?;
+    if let Some(path) = &out.plot {
+        std::fs::write(path, s.plot().render())
+            .map_err(|e| RegionError::Usage(format!("--plot {}: {e}", path.display())))?;
+    }
+    let stdout = if out.json {
+        pretty(&s.json())
+    } else if out.csv {
+        s.csv()
+    } else {
+        s.text()
+    };
+    Ok(Output {
+        stdout,
+        plot: out.plot.clone(),
+    })
+}
+
+fn pretty(v: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
+}
