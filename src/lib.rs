@@ -23,3 +23,16 @@ pub fn load(path: &Path) -> Result<(scheme::Scheme, models::Model), scheme::Spec
     let m = models::Model::from_scheme(&s)?;
     Ok((s, m))
 }
+
+/// Verify a loaded scheme: evaluate every check of its model, then put the achieved rates
+/// next to the model's optimal region.
+pub fn verify_scheme(
+    scheme: &scheme::Scheme,
+    model: &models::Model,
+    opts: &verify::Options,
+) -> verify::Report {
+    let plan = model.plan(scheme);
+    let mut report = verify::run(scheme, &plan, model.header(scheme), opts);
+    report.rates = Some(model.rates(scheme, report.verdict == verify::Verdict::Verified));
+    report
+}

@@ -111,13 +111,12 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::from(2);
             }
-            let plan = model.plan(&scheme);
             let opts = Options {
                 max_failures,
                 max_decoders: if show_decoders { max_decoders } else { 0 },
                 progress: !json,
             };
-            let report = verify::run(&scheme, &plan, model.header(&scheme), &opts);
+            let report = itsa::verify_scheme(&scheme, &model, &opts);
             if json {
                 println!(
                     "{}",
@@ -126,9 +125,13 @@ fn main() -> ExitCode {
             } else {
                 print!("{}", verify::render_text(&report));
             }
+            let alarm = report.rates.as_ref().is_some_and(|r| r.alarm);
+            if alarm {
+                eprintln!("ALARM: {}: achieved rates contradict the model's converse (see the rates section)", spec.display());
+            }
             match report.verdict {
-                Verdict::Verified => ExitCode::SUCCESS,
-                Verdict::Violated => ExitCode::from(1),
+                Verdict::Verified if !alarm => ExitCode::SUCCESS,
+                _ => ExitCode::from(1),
             }
         }
     }

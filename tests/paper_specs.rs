@@ -202,3 +202,45 @@ fn check_count_estimate_equals_the_plan() {
         );
     }
 }
+
+fn rate<'a>(r: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    r["rates"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["name"] == name)
+        .unwrap_or_else(|| panic!("no rate {name}"))
+}
+
+#[test]
+fn verified_paper_examples_achieve_the_optimal_region_exactly() {
+    let (_, r) = verify_json("weng-seed003-corrected.toml", &[]);
+    assert_eq!(r["rates"]["alarm"], false);
+    for (name, achieved) in [
+        ("R1", "3/2"),
+        ("R2", "1/2"),
+        ("R_S", "1/2 × log 13 / log 3"),
+        ("R_SΣ", "3/2 × log 13 / log 3"),
+    ] {
+        let l = rate(&r, name);
+        assert_eq!(l["achieved"], achieved, "{name}");
+        assert_eq!(l["optimal"], achieved, "{name}");
+        assert_eq!(l["status"], "optimal", "{name}");
+    }
+    for (spec, r2) in [("zhao-sun-example1.toml", "1/2"), ("zhao-sun-example2.toml", "1")] {
+        let (_, r) = verify_json(spec, &[]);
+        assert_eq!(rate(&r, "R1")["status"], "optimal", "{spec}");
+        assert_eq!(rate(&r, "R2")["achieved"], r2, "{spec}");
+        assert_eq!(rate(&r, "R2")["status"], "optimal", "{spec}");
+    }
+}
+
+#[test]
+fn a_violated_scheme_below_the_converse_is_annotated_not_an_alarm() {
+    // Example 1's R2 = 1/2 is below 1/(U−T) = 1 for T = 1 — possible only because it leaks.
+    let (code, r) = verify_json("broken-example1-against-t1.toml", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(r["rates"]["alarm"], false);
+    let s = rate(&r, "R2")["status"].as_str().unwrap();
+    assert!(s.starts_with("BELOW THE CONVERSE (scheme violated"), "{s}");
+}

@@ -162,6 +162,53 @@ impl Dropout {
         )
     }
 
+    /// Achieved rates by the paper's definition (7): R1 = L_X/L, R2 = L_Y/L, with L_X, L_Y the
+    /// number of symbols sent (the longest over users and announced sets).
+    pub fn achieved_rates(&self, s: &Scheme) -> Vec<crate::region::achieved::Achieved> {
+        use crate::region::achieved::Achieved;
+        let len = |n: &Name| s.rows(n).map_or(0, |r| r.len());
+        let l = s.input_length as i64;
+        let lx = (1..=self.users)
+            .map(|k| len(&self.round1.name(&[k], None)))
+            .max()
+            .unwrap_or(0) as i64;
+        let ly = self
+            .first_round_sets()
+            .iter()
+            .flat_map(|u1| {
+                u1.iter()
+                    .map(|&k| len(&self.round2.name(&[k], Some(u1))))
+                    .collect::<Vec<_>>()
+            })
+            .max()
+            .unwrap_or(0) as i64;
+        vec![
+            Achieved {
+                name: "R1",
+                value: ratio(lx, l),
+                definition: format!(
+                    "L_X/L = {lx}/{l}: symbols of the longest X[k] per input symbol"
+                ),
+            },
+            Achieved {
+                name: "R2",
+                value: ratio(ly, l),
+                definition: format!(
+                    "L_Y/L = {ly}/{l}: symbols of the longest Y[k]{{U1}} per input symbol"
+                ),
+            },
+        ]
+    }
+
+    /// The optimal region of these parameters (Theorem 1).
+    pub fn optimal_region(&self) -> Result<Region, RegionError> {
+        region(
+            self.users as u64,
+            self.min_survivors as u64,
+            self.colluders as u64,
+        )
+    }
+
     pub fn params(&self) -> Vec<(&'static str, i64)> {
         vec![
             ("users", self.users as i64),

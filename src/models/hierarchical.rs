@@ -199,6 +199,76 @@ impl Hierarchical {
         no_strays(s, &self.key, &keys, &hint)
     }
 
+    /// Achieved rates by the paper's definitions (8)–(9), entropies computed as ranks:
+    /// R1 = max_k Σ_{m∈R_k} H(X[m,k]) / L, R2 = Σ_m H(Y[m]) / (K L), and the key rates as
+    /// coefficients of log p / log q: R_S = max_k H(S[k]) / L, R_SΣ = H(S[1..K]) / L (the
+    /// smallest source key that generates all client keys is the keys themselves).
+    pub fn achieved_rates(&self, s: &Scheme) -> Vec<crate::region::achieved::Achieved> {
+        use crate::region::achieved::Achieved;
+        let (n, d) = (self.clients, self.relays_per_client);
+        let rows = |names: &[Name]| -> Vec<Vec<u32>> {
+            names
+                .iter()
+                .flat_map(|x| s.rows(x).unwrap_or_default())
+                .collect()
+        };
+        let h = |names: &[Name]| s.field.rank(&rows(names)) as i64;
+        let l = s.input_length as i64;
+        let up = (1..=n)
+            .map(|k| {
+                relays_of(k, n, d)
+                    .into_iter()
+                    .map(|m| h(&[self.uplink.name(&[m, k], None)]))
+                    .sum::<i64>()
+            })
+            .max()
+            .unwrap_or(0);
+        let relay: i64 = (1..=n).map(|m| h(&[self.relay.name(&[m], None)])).sum();
+        let key = (1..=n)
+            .map(|k| h(&[self.key.name(&[k], None)]))
+            .max()
+            .unwrap_or(0);
+        let keys: Vec<Name> = (1..=n).map(|k| self.key.name(&[k], None)).collect();
+        let all_keys = h(&keys);
+        let kl = n as i64 * l;
+        vec![
+            Achieved {
+                name: "R1",
+                value: ratio(up, l),
+                definition: format!("max_k Σ_m H(X[m,k]) / L = {up}/{l}"),
+            },
+            Achieved {
+                name: "R2",
+                value: ratio(relay, kl),
+                definition: format!("Σ_m H(Y[m]) / (K L) = {relay}/{kl}"),
+            },
+            Achieved {
+                name: "R_S",
+                value: ratio(key, l),
+                definition: format!("max_k H(S[k]) / L = {key}/{l} (× log p / log q)"),
+            },
+            Achieved {
+                name: "R_SΣ",
+                value: ratio(all_keys, l),
+                definition: format!("H(S[1..K]) / L = {all_keys}/{l} (× log p / log q)"),
+            },
+        ]
+    }
+
+    /// The optimal region (Theorem 1) at this scheme's prime. Without an alphabet the key
+    /// rates are compared as multiples of log p / log q, which holds for every q; q = 2 is
+    /// used to evaluate the region.
+    pub fn optimal_region(&self, s: &Scheme) -> Result<Region, RegionError> {
+        let q = if self.alphabet == 0 { 2 } else { self.alphabet };
+        region(
+            self.clients as u64,
+            self.relays_per_client as u64,
+            self.failures as u64,
+            q,
+            Some(s.field.p() as u64),
+        )
+    }
+
     pub fn params(&self) -> Vec<(&'static str, i64)> {
         let mut v = vec![
             ("clients", self.clients as i64),

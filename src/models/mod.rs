@@ -79,6 +79,21 @@ impl Model {
         }
     }
 
+    /// Achieved rates of the scheme next to the model's optimal region.
+    pub fn rates(&self, s: &Scheme, verified: bool) -> crate::region::achieved::RateReport {
+        let (achieved, region) = match self {
+            Model::Dropout(m) => (m.achieved_rates(s), m.optimal_region()),
+            Model::Hierarchical(m) => (m.achieved_rates(s), m.optimal_region(s)),
+        };
+        let mut r = crate::region::achieved::compare(&achieved, &region, verified);
+        if let Model::Hierarchical(m) = self {
+            if m.alphabet == 0 {
+                r.notes.push("no alphabet given: key rates are compared as multiples of log p / log q, valid for every q".into());
+            }
+        }
+        r
+    }
+
     pub fn header(&self, s: &Scheme) -> Header {
         let mut params = Map::new();
         for (k, v) in self.params() {

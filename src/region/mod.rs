@@ -11,6 +11,7 @@
 //! JSON, LaTeX of one evaluation), [`sweep`] (a parameter range, CSV), [`svg`] (a line plot
 //! of a sweep), [`cli`] (the `itsa region` arguments).
 
+pub mod achieved;
 pub mod catalog;
 pub mod cli;
 pub mod primes;

@@ -75,6 +75,9 @@ pub struct Report {
     pub checks: usize,
     pub failures: usize,
     pub families: Vec<FamilyReport>,
+    /// Achieved rates against the model's optimal region (filled by the model layer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rates: Option<crate::region::achieved::RateReport>,
     pub elapsed_seconds: f64,
 }
 
@@ -92,6 +95,7 @@ impl Report {
             checks,
             failures,
             families,
+            rates: None,
             elapsed_seconds,
         }
     }
@@ -184,6 +188,12 @@ pub fn render_text(r: &Report) -> String {
         Verdict::Violated => "VIOLATED",
     };
     let _ = writeln!(o, "{verdict}  {}", h.file);
+    if r.rates.as_ref().is_some_and(|x| x.alarm) {
+        let _ = writeln!(
+            o,
+            "!!! ALARM: achieved rates contradict the model's converse — see the rates below"
+        );
+    }
     if let Some(t) = &h.title {
         let _ = writeln!(o, "  {t}");
     }
@@ -256,10 +266,45 @@ pub fn render_text(r: &Report) -> String {
             }
         }
     }
+    if let Some(rates) = &r.rates {
+        render_rates(&mut o, rates);
+    }
     let _ = writeln!(
         o,
         "\n  {} checks, {} failed, {:.3} s (exact arithmetic over F_{})",
         r.checks, r.failures, r.elapsed_seconds, h.prime
     );
     o
+}
+
+fn render_rates(o: &mut String, rates: &crate::region::achieved::RateReport) {
+    use std::fmt::Write;
+    let _ = writeln!(o, "\n  rates (exact): achieved vs the optimal region");
+    let w = |f: &dyn Fn(&crate::region::achieved::RateLine) -> usize| {
+        rates.lines.iter().map(f).max().unwrap_or(0)
+    };
+    let (wn, wa, wo) = (
+        w(&|l| l.name.chars().count()),
+        w(&|l| l.achieved.chars().count()),
+        w(&|l| l.optimal.as_deref().map_or(1, |x| x.chars().count() + 2)),
+    );
+    for l in &rates.lines {
+        let bound = l
+            .optimal
+            .as_deref()
+            .map_or("-".to_string(), |b| format!("≥ {b}"));
+        let pad =
+            |s: &str, n: usize| format!("{s}{}", " ".repeat(n.saturating_sub(s.chars().count())));
+        let _ = writeln!(
+            o,
+            "    {}  {}  {}  {}",
+            pad(&l.name, wn),
+            pad(&l.achieved, wa),
+            pad(&bound, wo),
+            l.status
+        );
+    }
+    for n in &rates.notes {
+        let _ = writeln!(o, "    note: {n}");
+    }
 }
