@@ -13,6 +13,7 @@ pub mod models;
 pub mod region;
 pub mod scheme;
 pub mod subsets;
+pub mod suite;
 pub mod verify;
 
 use std::path::Path;

@@ -48,6 +48,18 @@ enum Command {
     },
     /// Optimal rate region of a model at given parameters, exactly (see docs/regions.md).
     Region(RegionArgs),
+    /// Re-verify a collection of specs and compare each with its [expect] table (for CI).
+    Test {
+        /// Spec files or directories (searched recursively for *.toml).
+        #[arg(default_value = "specs")]
+        paths: Vec<PathBuf>,
+        /// Print one JSON object instead of one line per spec.
+        #[arg(long)]
+        json: bool,
+        /// Also write the results as JUnit XML to this file.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+    },
 }
 
 fn print_spec_error(e: &SpecError) {
@@ -88,6 +100,39 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Test { paths, json, junit } => {
+            let files = match itsa::suite::collect(&paths) {
+                Ok(f) if f.is_empty() => {
+                    eprintln!("error: no *.toml specs found under the given paths");
+                    return ExitCode::from(2);
+                }
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let report = itsa::suite::run(&files);
+            if let Some(path) = junit {
+                if let Err(e) = std::fs::write(&path, itsa::suite::junit::render(&report)) {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    return ExitCode::from(2);
+                }
+            }
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).expect("report serialises")
+                );
+            } else {
+                print!("{}", itsa::suite::render_text(&report));
+            }
+            if report.failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
         Command::Verify {
             spec,
             json,

@@ -322,6 +322,22 @@ const CASES: &[Case] = &[
         line_with: "failures = 3",
         message: "0 ≤ s < d=3",
     },
+    Case {
+        what: "bad expected verdict",
+        base: DROPOUT,
+        from: "verdict = \"verified\"",
+        to: "verdict = \"correct\"",
+        line_with: "verdict = \"correct\"",
+        message: "\"verified\" or \"violated\"",
+    },
+    Case {
+        what: "unknown key in expect",
+        base: DROPOUT,
+        from: "verdict = \"verified\"",
+        to: "verdict = \"verified\"\nverdit = 1",
+        line_with: "verdit = 1",
+        message: "unknown key `verdit` in [expect]",
+    },
 ];
 
 #[test]

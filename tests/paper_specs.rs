@@ -227,7 +227,10 @@ fn verified_paper_examples_achieve_the_optimal_region_exactly() {
         assert_eq!(l["optimal"], achieved, "{name}");
         assert_eq!(l["status"], "optimal", "{name}");
     }
-    for (spec, r2) in [("zhao-sun-example1.toml", "1/2"), ("zhao-sun-example2.toml", "1")] {
+    for (spec, r2) in [
+        ("zhao-sun-example1.toml", "1/2"),
+        ("zhao-sun-example2.toml", "1"),
+    ] {
         let (_, r) = verify_json(spec, &[]);
         assert_eq!(rate(&r, "R1")["status"], "optimal", "{spec}");
         assert_eq!(rate(&r, "R2")["achieved"], r2, "{spec}");

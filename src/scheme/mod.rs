@@ -70,6 +70,18 @@ pub struct Role {
     pub span: Span,
 }
 
+/// The `[expect]` table: what `itsa test` should find when it verifies this spec.
+#[derive(Debug, Clone, Default)]
+pub struct Expectation {
+    /// `"verified"` or `"violated"`.
+    pub verdict: Option<String>,
+    /// Expected number of failed checks per condition family, with the entry's span.
+    pub failures: Vec<(String, u64, Span)>,
+    /// Expected achieved rates (e.g. `R2 = "1/2"`), with the entry's span.
+    pub rates: Vec<(String, String, Span)>,
+    pub span: Span,
+}
+
 /// Where a scheme came from, for located error messages.
 #[derive(Debug, Clone, Default)]
 pub struct Origin {
@@ -100,6 +112,8 @@ pub struct Scheme {
     /// First input column; columns before it are randomness.
     pub input_start: usize,
     pub origin: Origin,
+    /// The `[expect]` table, if the spec has one.
+    pub expect: Option<Expectation>,
     pub(crate) lookup: HashMap<Name, BlockRef>,
 }
 

@@ -14,7 +14,9 @@ use toml::Spanned;
 
 use super::expr::{parse_expr_str, Coef, Expr, Factor};
 use super::names::{parse_pattern, Name};
-use super::{BlockRef, Origin, Param, Role, Scheme, Source, SourceKind, Span, Variable};
+use super::{
+    BlockRef, Expectation, Origin, Param, Role, Scheme, Source, SourceKind, Span, Variable,
+};
 use crate::field::Field;
 
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
@@ -172,6 +174,62 @@ impl Reader {
     }
 }
 
+impl Reader {
+    /// `[expect]`: `verdict = "verified" | "violated"`, `failures = { family = n, ... }`,
+    /// `rates = { R2 = "1/2", ... }`.
+    fn expectation(&self, v: &Spanned<DeValue>) -> Result<Expectation, SpecError> {
+        let mut e = Expectation {
+            span: v.span().into(),
+            ..Expectation::default()
+        };
+        for (k, val) in self.table(v, "expect")? {
+            match k.get_ref().as_ref() {
+                "verdict" => {
+                    let s = self.string(val, "`expect.verdict`")?;
+                    if s != "verified" && s != "violated" {
+                        return Err(self.err(
+                            val.span().start,
+                            format!(
+                                "`expect.verdict` is \"verified\" or \"violated\", found \"{s}\""
+                            ),
+                        ));
+                    }
+                    e.verdict = Some(s.to_string());
+                }
+                "failures" => {
+                    for (fk, fv) in self.table(val, "expect.failures")? {
+                        let n =
+                            self.integer(fv, &format!("expected failures of `{}`", fk.get_ref()))?;
+                        if n < 0 {
+                            return Err(
+                                self.err(fv.span().start, "a failure count cannot be negative")
+                            );
+                        }
+                        e.failures
+                            .push((fk.get_ref().to_string(), n as u64, fv.span().into()));
+                    }
+                }
+                "rates" => {
+                    for (rk, rv) in self.table(val, "expect.rates")? {
+                        let s = self.string(rv, &format!("expected rate `{}`", rk.get_ref()))?;
+                        e.rates
+                            .push((rk.get_ref().to_string(), s.to_string(), rv.span().into()));
+                    }
+                }
+                other => {
+                    return Err(self.err(
+                        k.span().start,
+                        format!(
+                            "unknown key `{other}` in [expect]; expected verdict, failures, rates"
+                        ),
+                    ))
+                }
+            }
+        }
+        Ok(e)
+    }
+}
+
 fn key_content_start(text: &str, key: &Spanned<Cow<str>>) -> usize {
     let s = key.span().start;
     match text.as_bytes().get(s) {
@@ -204,6 +262,7 @@ const TOP_KEYS: &[&str] = &[
     "roles",
     "randomness",
     "variables",
+    "expect",
 ];
 
 /// A parsed, not yet evaluated, variable definition.
@@ -238,6 +297,7 @@ pub fn read_spec_str(text: &str, path: &str) -> Result<Scheme, SpecError> {
     let mut roles = Vec::new();
     let mut rand_entries = Vec::new();
     let mut var_entries = Vec::new();
+    let mut expect = None;
 
     for (key, value) in doc.iter() {
         let k: &str = key.get_ref();
@@ -293,6 +353,7 @@ pub fn read_spec_str(text: &str, path: &str) -> Result<Scheme, SpecError> {
             }
             "randomness" => rand_entries = r.table(value, "randomness")?,
             "variables" => var_entries = r.table(value, "variables")?,
+            "expect" => expect = Some(r.expectation(value)?),
             other => {
                 return Err(r.err(
                     key.span().start,
@@ -463,6 +524,7 @@ pub fn read_spec_str(text: &str, path: &str) -> Result<Scheme, SpecError> {
         num_columns,
         input_start,
         origin: r.origin.clone(),
+        expect,
         lookup,
     })
 }
