@@ -2,8 +2,10 @@
 //! ([`Echelon`]). Everything above this layer (rank, decoding, leak witnesses) goes through it.
 
 mod echelon;
+pub mod primes;
 
 pub use echelon::{Echelon, Reduced};
+pub use primes::{is_prime, next_prime_above};
 
 use thiserror::Error;
 
@@ -29,24 +31,6 @@ pub struct Field {
     p: u32,
     /// floor((2^64 − 1) / p), for Barrett reduction of u64 products (no hardware division).
     barrett: u64,
-}
-
-/// Deterministic primality test by trial division (p < 2^31, so at most ~23k divisions).
-pub fn is_prime(n: u64) -> bool {
-    if n < 2 {
-        return false;
-    }
-    if n % 2 == 0 {
-        return n == 2;
-    }
-    let mut d = 3u64;
-    while d * d <= n {
-        if n % d == 0 {
-            return false;
-        }
-        d += 2;
-    }
-    true
 }
 
 impl Field {

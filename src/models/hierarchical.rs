@@ -434,7 +434,7 @@ mod tests {
 // ---------------------------------------------------------------------------------------
 // Optimal rate region: `itsa region hierarchical` (models.md §4.2).
 
-use crate::region::primes::{is_prime, next_prime_above};
+use crate::field::primes::{is_prime, next_prime_above};
 use crate::region::{pick, ratio, Bound, Extremum, LogFactor, Region, RegionError, Source};
 
 pub const REGION_SOURCE: Source = Source {

@@ -6,15 +6,13 @@
 //! the numeric values of `log p / log q` factors ([`LogFactor`]), which are always printed
 //! symbolically first and marked as floating point.
 //!
-//! Submodules: [`catalog`] (which models exist and their parameters), [`primes`] (the
-//! default field size of the hierarchical model), [`render`] (text,
+//! Submodules: [`catalog`] (which models exist and their parameters), [`render`] (text,
 //! JSON, LaTeX of one evaluation), [`sweep`] (a parameter range, CSV), [`svg`] (a line plot
 //! of a sweep), [`cli`] (the `itsa region` arguments).
 
 pub mod achieved;
 pub mod catalog;
 pub mod cli;
-pub mod primes;
 pub mod render;
 pub mod svg;
 pub mod sweep;
