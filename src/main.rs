@@ -48,6 +48,11 @@ enum Command {
     },
     /// Optimal rate region of a model at given parameters, exactly (see docs/regions.md).
     Region(RegionArgs),
+    /// Build a paper's optimal scheme for given parameters, verify it, and print or write it.
+    Construct {
+        #[command(subcommand)]
+        model: ConstructModel,
+    },
     /// Re-verify a collection of specs and compare each with its [expect] table (for CI).
     Test {
         /// Spec files or directories (searched recursively for *.toml).
@@ -60,6 +65,97 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum ConstructModel {
+    /// Zhao–Sun Cauchy construction (models.md §2.5.3); needs U > T and a prime p ≥ K + U.
+    Dropout {
+        /// K: number of users.
+        #[arg(long, value_name = "K")]
+        users: u32,
+        /// U: minimum number of users responding in each round.
+        #[arg(long, value_name = "U")]
+        min_survivors: u32,
+        /// T: maximum number of colluding users.
+        #[arg(long, value_name = "T")]
+        colluders: u32,
+        #[command(flatten)]
+        common: ConstructCommon,
+    },
+}
+
+#[derive(clap::Args)]
+struct ConstructCommon {
+    /// The field size p (default: the smallest prime the construction allows).
+    #[arg(long)]
+    prime: Option<u64>,
+    /// Write the scheme as a spec to FILE (.toml) instead of printing the report.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Print the verification report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn construct(model: ConstructModel) -> ExitCode {
+    let (spec, common) = match model {
+        ConstructModel::Dropout {
+            users,
+            min_survivors,
+            colluders,
+            common,
+        } => (
+            itsa::models::dropout::construct_spec(users, min_survivors, colluders, common.prime),
+            common,
+        ),
+    };
+    if let Some(out) = &common.output {
+        if out.extension().is_none_or(|e| e != "toml") {
+            eprintln!("error: --output: write the spec to a .toml file (JSON specs are not supported yet)");
+            return ExitCode::from(2);
+        }
+    }
+    let opts = Options {
+        max_failures: 5,
+        max_decoders: 0,
+        progress: !common.json,
+    };
+    let built = spec.and_then(|s| itsa::construct::deterministic(s, &opts));
+    let c = match built {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let ok =
+        c.report.verdict == Verdict::Verified && !c.report.rates.as_ref().is_some_and(|r| r.alarm);
+    match &common.output {
+        Some(out) => {
+            if let Err(e) = std::fs::write(out, &c.spec) {
+                eprintln!("error: cannot write {}: {e}", out.display());
+                return ExitCode::from(2);
+            }
+            let verdict = if ok { "verified" } else { "VIOLATED" };
+            println!(
+                "wrote {} ({verdict}: {} checks, {} failed)",
+                out.display(),
+                c.report.checks,
+                c.report.failures
+            );
+        }
+        None if common.json => println!(
+            "{}",
+            serde_json::to_string_pretty(&c.report).expect("report serialises")
+        ),
+        None => print!("{}", verify::render_text(&c.report)),
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn print_spec_error(e: &SpecError) {
@@ -100,6 +196,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Construct { model } => construct(model),
         Command::Test { paths, json, junit } => {
             let files = match itsa::suite::collect(&paths) {
                 Ok(f) if f.is_empty() => {

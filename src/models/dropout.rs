@@ -463,3 +463,97 @@ mod region_tests {
         assert!(err(10, 7, 11).starts_with("--colluders: T must be in 0..=K"));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Optimal construction (models.md §2.5.3): Cauchy-coded key shares.
+
+/// The general construction of Zhao & Sun for any K, U > T: keys Z_k of U−T symbols, one
+/// noise vector N_{U1} of T symbols per first-round set, and user k's share of U1 equal to
+/// row x_k = k of the Cauchy matrix 1/(x_k − y_j), y_j = K + j, applied to [Σ_{U1} Z; N_{U1}].
+/// Needs a prime p ≥ K + U (so the x's and y's are distinct); default: the smallest.
+pub fn construct_spec(
+    k: u32,
+    u: u32,
+    t: u32,
+    prime: Option<u64>,
+) -> Result<String, crate::construct::ConstructError> {
+    use crate::construct::{ConstructError, SpecText};
+    use crate::field::{is_prime, MAX_PRIME};
+    let bad = |m: String| Err(ConstructError::Parameter(m));
+    if !(2..=MAX_USERS as u32).contains(&k) {
+        return bad(format!("--users: K must be in 2..={MAX_USERS}, found {k}"));
+    }
+    if !(1..=k).contains(&u) {
+        return bad(format!(
+            "--min-survivors: U must be in 1..=K={k}, found {u}"
+        ));
+    }
+    if u <= t {
+        return bad(format!("U = {u} ≤ T = {t}: secure aggregation is infeasible (Zhao & Sun, Theorem 1), so there is nothing to construct"));
+    }
+    let need = (k + u) as u64;
+    let p = match prime {
+        Some(p) if !is_prime(p) => return bad(format!("--prime: {p} is not a prime")),
+        Some(p) if p < need => {
+            return bad(format!("--prime: the Cauchy construction needs distinct x_1..x_K, y_1..y_U in F_p, i.e. a prime p ≥ K + U = {need}; {p} is too small"))
+        }
+        Some(p) if p > MAX_PRIME => return bad(format!("--prime: {p} is above the verifier's limit {MAX_PRIME}")),
+        Some(p) => p,
+        None => (need..).find(|&c| is_prime(c)).expect("a prime exists"),
+    };
+    let l = u - t;
+    let sets = subsets(k, u as usize, k as usize);
+    let set = |s: &[u32]| format!("{{{}}}", crate::scheme::names::join(s));
+    let mut w = SpecText::new(
+        &format!("Zhao–Sun optimal construction K={k} U={u} T={t}"),
+        "Zhao & Sun, seed 004 §4, eqs. (30)-(35); models.md §2.5.3",
+        "dropout",
+        p,
+        l as usize,
+        &format!("W[1..{k}]"),
+    );
+    w.section("params");
+    w.raw("users", k);
+    w.raw("min-survivors", u);
+    w.raw("colluders", t);
+    w.section("roles");
+    for (r, pat) in [
+        ("input", "W[k]"),
+        ("round1", "X[k]"),
+        ("round2", "Y[k]{U1}"),
+        ("randomness", "R[k]"),
+    ] {
+        w.raw(r, format!("\"{pat}\""));
+    }
+    w.section("randomness");
+    w.raw(&format!("\"Z[1..{k}]\""), l);
+    if t > 0 {
+        for s in &sets {
+            w.raw(&format!("\"N{}\"", set(s)), t);
+        }
+    }
+    w.section("variables");
+    w.comment(
+        "Shares: user i's row of the Cauchy matrix c(i, j) = 1/(x_i − y_j) = −1/(K + j − i).",
+    );
+    let mut held: Vec<Vec<String>> = (1..=k).map(|i| vec![format!("Z[{i}]")]).collect();
+    for s in &sets {
+        let zs = format!("ZS{}", set(s));
+        let sum: Vec<String> = s.iter().map(|i| format!("Z[{i}]")).collect();
+        w.def(&zs, &sum.join(" + "));
+        for &i in s {
+            let mut terms: Vec<String> = (1..=l)
+                .map(|j| format!("- 1/{} {zs}({j})", k + j - i))
+                .collect();
+            terms.extend((1..=t).map(|j| format!("- 1/{} N{}({j})", k + l + j - i, set(s))));
+            let y = format!("Y[{i}]{}", set(s));
+            w.def(&y, &terms.join(" "));
+            held[(i - 1) as usize].push(y);
+        }
+    }
+    for i in 1..=k {
+        w.list(&format!("R[{i}]"), &held[(i - 1) as usize]);
+        w.def(&format!("X[{i}]"), &format!("W[{i}] + Z[{i}]"));
+    }
+    Ok(w.finish())
+}
