@@ -415,55 +415,6 @@ pub fn region(k: u64, u: u64, t: u64) -> Result<Region, RegionError> {
     })
 }
 
-#[cfg(test)]
-mod region_tests {
-    use super::*;
-
-    fn bounds(k: u64, u: u64, t: u64) -> Vec<String> {
-        region(k, u, t)
-            .unwrap()
-            .bounds()
-            .iter()
-            .map(|b| format!("{}={}", b.name, b.value))
-            .collect()
-    }
-
-    #[test]
-    fn feasible_branch_gives_one_and_one_over_u_minus_t() {
-        assert_eq!(bounds(10, 7, 2), ["R1=1", "R2=1/5"]);
-        assert_eq!(bounds(3, 2, 1), ["R1=1", "R2=1"]);
-        assert_eq!(bounds(3, 2, 0), ["R1=1", "R2=1/2"]);
-        // Depends on K not at all.
-        assert_eq!(bounds(50, 7, 2), bounds(8, 7, 2));
-    }
-
-    #[test]
-    fn u_at_most_t_is_infeasible_with_the_reason() {
-        for (k, u, t) in [(10, 7, 7), (10, 7, 9), (10, 7, 10), (2, 1, 1)] {
-            match region(k, u, t).unwrap() {
-                Region::Infeasible {
-                    reason, condition, ..
-                } => {
-                    assert_eq!(condition, "U ≤ T");
-                    assert!(reason.contains(&format!("U = {u} ≤ T = {t}")), "{reason}");
-                }
-                r => panic!("({k},{u},{t}) should be infeasible, got {r:?}"),
-            }
-        }
-    }
-
-    #[test]
-    fn bad_parameters_are_errors_with_a_reason() {
-        let err = |k, u, t| region(k, u, t).err().unwrap().to_string();
-        assert!(err(1, 1, 0).starts_with("--users: K must be at least 2"));
-        assert!(err(10, 0, 0).starts_with("--min-survivors: U must be in 1..=K−1"));
-        assert!(err(10, 11, 0).starts_with("--min-survivors: U must be in 1..=K−1"));
-        let u_eq_k = err(10, 10, 2);
-        assert!(u_eq_k.contains("out of this model"), "{u_eq_k}");
-        assert!(err(10, 7, 11).starts_with("--colluders: T must be in 0..=K"));
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Optimal construction (models.md §2.5.3): Cauchy-coded key shares.
 
@@ -556,4 +507,53 @@ pub fn construct_spec(
         w.def(&format!("X[{i}]"), &format!("W[{i}] + Z[{i}]"));
     }
     Ok(w.finish())
+}
+
+#[cfg(test)]
+mod region_tests {
+    use super::*;
+
+    fn bounds(k: u64, u: u64, t: u64) -> Vec<String> {
+        region(k, u, t)
+            .unwrap()
+            .bounds()
+            .iter()
+            .map(|b| format!("{}={}", b.name, b.value))
+            .collect()
+    }
+
+    #[test]
+    fn feasible_branch_gives_one_and_one_over_u_minus_t() {
+        assert_eq!(bounds(10, 7, 2), ["R1=1", "R2=1/5"]);
+        assert_eq!(bounds(3, 2, 1), ["R1=1", "R2=1"]);
+        assert_eq!(bounds(3, 2, 0), ["R1=1", "R2=1/2"]);
+        // Depends on K not at all.
+        assert_eq!(bounds(50, 7, 2), bounds(8, 7, 2));
+    }
+
+    #[test]
+    fn u_at_most_t_is_infeasible_with_the_reason() {
+        for (k, u, t) in [(10, 7, 7), (10, 7, 9), (10, 7, 10), (2, 1, 1)] {
+            match region(k, u, t).unwrap() {
+                Region::Infeasible {
+                    reason, condition, ..
+                } => {
+                    assert_eq!(condition, "U ≤ T");
+                    assert!(reason.contains(&format!("U = {u} ≤ T = {t}")), "{reason}");
+                }
+                r => panic!("({k},{u},{t}) should be infeasible, got {r:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn bad_parameters_are_errors_with_a_reason() {
+        let err = |k, u, t| region(k, u, t).err().unwrap().to_string();
+        assert!(err(1, 1, 0).starts_with("--users: K must be at least 2"));
+        assert!(err(10, 0, 0).starts_with("--min-survivors: U must be in 1..=K−1"));
+        assert!(err(10, 11, 0).starts_with("--min-survivors: U must be in 1..=K−1"));
+        let u_eq_k = err(10, 10, 2);
+        assert!(u_eq_k.contains("out of this model"), "{u_eq_k}");
+        assert!(err(10, 7, 11).starts_with("--colluders: T must be in 0..=K"));
+    }
 }
