@@ -21,27 +21,7 @@ pub const REGION_SOURCE: Source = Source {
 /// Infeasible iff U ≤ T+1; otherwise R1 ≥ 1, R2 ≥ 1/(U−T−1).
 /// Range: K ≥ 2, 1 ≤ U ≤ K−1, 0 ≤ T ≤ K−1 (T counts the *other* users a user colludes with).
 pub fn region(k: u64, u: u64, t: u64) -> Result<Region, RegionError> {
-    if k < 2 {
-        return Err(RegionError::param(
-            "users",
-            format!("K must be at least 2, found {k}"),
-        ));
-    }
-    if u == 0 || u > k {
-        return Err(RegionError::param(
-            "min-survivors",
-            format!("U must be in 1..=K−1 = 1..={}, found {u}", k - 1),
-        ));
-    }
-    if u == k {
-        return Err(RegionError::param(
-            "min-survivors",
-            format!(
-                "U = K = {k} means no user may drop out, which is out of this two-round dropout \
-                 model (assumed U < K, as in Zhao & Sun; without dropouts one round suffices)"
-            ),
-        ));
-    }
+    super::dropout::check_users_and_survivors(k, u)?;
     if t >= k {
         return Err(RegionError::param(
             "colluders",
@@ -106,7 +86,7 @@ mod tests {
         let err = |k, u, t| region(k, u, t).err().unwrap().to_string();
         assert!(err(1, 1, 0).starts_with("--users:"));
         assert!(err(5, 0, 0).starts_with("--min-survivors:"));
-        assert!(err(5, 5, 0).contains("out of this two-round dropout model"));
+        assert!(err(5, 5, 0).contains("out of this model"));
         assert!(err(5, 6, 0).starts_with("--min-survivors:"));
         assert!(err(5, 3, 5).starts_with("--colluders: T counts the other users"));
     }

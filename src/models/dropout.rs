@@ -361,27 +361,7 @@ pub const REGION_SOURCE: Source = Source {
 /// with the server. Infeasible iff U ≤ T; otherwise R1 ≥ 1, R2 ≥ 1/(U−T).
 /// Range: K ≥ 2, 1 ≤ U ≤ K−1 (U = K is out of the model), 0 ≤ T ≤ K.
 pub fn region(k: u64, u: u64, t: u64) -> Result<Region, RegionError> {
-    if k < 2 {
-        return Err(RegionError::param(
-            "users",
-            format!("K must be at least 2, found {k}"),
-        ));
-    }
-    if u == 0 || u > k {
-        return Err(RegionError::param(
-            "min-survivors",
-            format!("U must be in 1..=K−1 = 1..={}, found {u}", k - 1),
-        ));
-    }
-    if u == k {
-        return Err(RegionError::param(
-            "min-survivors",
-            format!(
-                "U = K = {k} means no user may drop out, which is out of this model \
-                 (Zhao & Sun assume U < K; without dropouts one round suffices)"
-            ),
-        ));
-    }
+    check_users_and_survivors(k, u)?;
     if t > k {
         return Err(RegionError::param(
             "colluders",
@@ -413,6 +393,33 @@ pub fn region(k: u64, u: u64, t: u64) -> Result<Region, RegionError> {
         ],
         warnings: vec![],
     })
+}
+
+/// K ≥ 2 and 1 ≤ U ≤ K−1: the user counts shared by the two-round dropout models (this one
+/// and the decentralized one); U = K leaves nothing to drop and is out of their scope.
+pub fn check_users_and_survivors(k: u64, u: u64) -> Result<(), RegionError> {
+    if k < 2 {
+        return Err(RegionError::param(
+            "users",
+            format!("K must be at least 2, found {k}"),
+        ));
+    }
+    if u == 0 || u > k {
+        return Err(RegionError::param(
+            "min-survivors",
+            format!("U must be in 1..=K−1 = 1..={}, found {u}", k - 1),
+        ));
+    }
+    if u == k {
+        return Err(RegionError::param(
+            "min-survivors",
+            format!(
+                "U = K = {k} means no user may drop out, which is out of this model \
+                 (Zhao & Sun assume U < K; without dropouts one round suffices)"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
