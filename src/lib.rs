@@ -7,7 +7,10 @@
 //! model and spec reader) → [`field`] (F_p and the one elimination routine).
 //! [`region`] holds the closed-form optimal rate regions (exact rationals) that each model
 //! file instantiates, and their renderings (table, JSON, LaTeX, sweeps, SVG).
+//! [`bound`] (feature `bound`) computes Shannon-type LP outer bounds with exact certificates.
 
+#[cfg(feature = "bound")]
+pub mod bound;
 pub mod construct;
 pub mod field;
 pub mod models;

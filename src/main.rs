@@ -53,6 +53,9 @@ enum Command {
         #[command(subcommand)]
         model: ConstructModel,
     },
+    /// Shannon-type LP lower bound on a rate, with an exactly verified certificate (docs/bounds.md).
+    #[cfg(feature = "bound")]
+    Bound(itsa::bound::cli::BoundArgs),
     /// Re-verify a collection of specs and compare each with its [expect] table (for CI).
     Test {
         /// Spec files or directories (searched recursively for *.toml).
@@ -197,6 +200,21 @@ fn main() -> ExitCode {
             }
         },
         Command::Construct { model } => construct(model),
+        #[cfg(feature = "bound")]
+        Command::Bound(args) => match itsa::bound::cli::run(&args) {
+            Ok((text, report)) => {
+                let _ = std::io::stdout().write_all(text.as_bytes());
+                if report.status == itsa::bound::Status::Proved {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Test { paths, json, junit } => {
             let files = match itsa::suite::collect(&paths) {
                 Ok(f) if f.is_empty() => {

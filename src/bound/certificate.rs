@@ -1,0 +1,257 @@
+//! Exact certificates. A certificate is a list of rows with rational weights y_i (y_i ≥ 0
+//! on inequality rows, any sign on equality rows) such that Σ y_i·row_i equals the
+//! objective identically in every LP column. Then for every feasible h,
+//! objective(h) = Σ y_i·lhs_i(h) ≥ Σ y_i·rhs_i = bound — a proof checkable by hand.
+//!
+//! The weights come from the LP's floating-point duals: rationalised with small
+//! denominators, and if that does not verify, re-solved exactly on the duals' support
+//! (a small Gaussian elimination over BigRational, local to certificates: the crate's
+//! elimination routine works over F_p). Only exact verification makes a bound proved.
+
+use std::collections::BTreeMap;
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+
+use super::lp::Lp;
+
+/// Duals below this magnitude are treated as zero.
+const SUPPORT_EPS: f64 = 1e-7;
+
+#[derive(Clone, Debug)]
+pub struct Certificate {
+    /// (row index, weight), weights nonzero.
+    pub weights: Vec<(usize, BigRational)>,
+    /// Σ y_i·rhs_i.
+    pub bound: BigRational,
+    /// How the weights were obtained: "rounded duals" or "exact re-solve on the dual support".
+    pub method: &'static str,
+}
+
+/// Why no certificate could be verified.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    pub reason: String,
+}
+
+/// Turn floating-point duals into an exactly verified certificate, or say why not.
+pub fn certify(lp: &Lp, duals: &[f64]) -> Result<Certificate, Failure> {
+    let sign = orientation(lp, duals);
+    let y: Vec<f64> = duals.iter().map(|d| d * sign).collect();
+    let support: Vec<usize> = (0..y.len()).filter(|&i| y[i].abs() > SUPPORT_EPS).collect();
+    let rounded: Vec<(usize, BigRational)> = support
+        .iter()
+        .map(|&i| (i, rationalise(y[i], 1_000_000)))
+        .filter(|(_, v)| !v.is_zero())
+        .collect();
+    if let Ok(c) = verify(lp, &rounded, "rounded duals") {
+        return Ok(c);
+    }
+    let solved = solve_on_support(lp, &support, &y).ok_or_else(|| Failure {
+        reason: format!(
+            "the dual support ({} rows) admits no exact solution of Σ y_i·row_i = objective",
+            support.len()
+        ),
+    })?;
+    verify(lp, &solved, "exact re-solve on the dual support").map_err(|reason| Failure { reason })
+}
+
+/// good_lp reports shadow prices; pick the sign under which Σ y_i·row_i ≈ objective.
+fn orientation(lp: &Lp, duals: &[f64]) -> f64 {
+    let mut acc = vec![0.0; lp.cols()];
+    for (r, &d) in lp.rows.iter().zip(duals) {
+        for &(j, c) in &r.coefs {
+            acc[j] += d * c as f64;
+        }
+    }
+    let err = |s: f64| -> f64 {
+        acc.iter()
+            .zip(&lp.objective)
+            .map(|(a, &c)| (s * a - c as f64).abs())
+            .sum()
+    };
+    if err(1.0) <= err(-1.0) {
+        1.0
+    } else {
+        -1.0
+    }
+}
+
+/// Exact check: signs, and Σ y_i·row_i = objective in every column.
+pub fn verify(
+    lp: &Lp,
+    weights: &[(usize, BigRational)],
+    method: &'static str,
+) -> Result<Certificate, String> {
+    let mut acc: BTreeMap<usize, BigRational> = BTreeMap::new();
+    let mut bound = BigRational::zero();
+    for (i, y) in weights {
+        let row = &lp.rows[*i];
+        if !row.equality && y.is_negative() {
+            return Err(format!("inequality row {i} has negative weight {y}"));
+        }
+        for &(j, c) in &row.coefs {
+            *acc.entry(j).or_insert_with(BigRational::zero) += y * BigRational::from(BigInt::from(c));
+        }
+        bound += y * BigRational::from(BigInt::from(row.rhs));
+    }
+    for j in 0..lp.cols() {
+        let want = BigRational::from(BigInt::from(lp.objective[j]));
+        let got = acc.get(&j).cloned().unwrap_or_else(BigRational::zero);
+        if got != want {
+            return Err(format!(
+                "column {j}: the weighted rows give {got}, the objective has {want}"
+            ));
+        }
+    }
+    Ok(Certificate {
+        weights: weights.to_vec(),
+        bound,
+        method,
+    })
+}
+
+/// Best rational approximation with denominator ≤ max_den (continued fractions).
+pub fn rationalise(x: f64, max_den: i64) -> BigRational {
+    let neg = x < 0.0;
+    let mut v = x.abs();
+    let (mut p0, mut q0, mut p1, mut q1) = (0i64, 1i64, 1i64, 0i64);
+    for _ in 0..40 {
+        let a = v.floor();
+        if a > 1e12 {
+            break;
+        }
+        let a = a as i64;
+        let (p2, q2) = (a * p1 + p0, a * q1 + q0);
+        if q2 > max_den {
+            break;
+        }
+        (p0, q0, p1, q1) = (p1, q1, p2, q2);
+        let frac = v - a as f64;
+        if frac < 1e-12 || (p1 as f64 / q1 as f64 - x.abs()).abs() < 1e-12 {
+            break;
+        }
+        v = 1.0 / frac;
+    }
+    if q1 == 0 {
+        return BigRational::zero();
+    }
+    let r = BigRational::new(BigInt::from(p1), BigInt::from(q1));
+    if neg {
+        -r
+    } else {
+        r
+    }
+}
+
+/// Solve Σ_{i∈support} y_i·row_i = objective exactly; free unknowns keep their rounded
+/// float values. Returns None when the system is inconsistent.
+fn solve_on_support(lp: &Lp, support: &[usize], y: &[f64]) -> Option<Vec<(usize, BigRational)>> {
+    // Equations: one per column touched by the support or the objective.
+    let mut cols: BTreeMap<usize, usize> = BTreeMap::new();
+    for &i in support {
+        for &(j, _) in &lp.rows[i].coefs {
+            let next = cols.len();
+            cols.entry(j).or_insert(next);
+        }
+    }
+    for (j, &c) in lp.objective.iter().enumerate() {
+        if c != 0 && !cols.contains_key(&j) {
+            return None;
+        }
+    }
+    let s = support.len();
+    let mut m: Vec<Vec<BigRational>> = vec![vec![BigRational::zero(); s + 1]; cols.len()];
+    for (k, &i) in support.iter().enumerate() {
+        for &(j, c) in &lp.rows[i].coefs {
+            m[cols[&j]][k] = BigRational::from(BigInt::from(c));
+        }
+    }
+    for (&j, &e) in &cols {
+        m[e][s] = BigRational::from(BigInt::from(lp.objective[j]));
+    }
+    let preferred: Vec<BigRational> = support.iter().map(|&i| rationalise(y[i], 1000)).collect();
+    let x = solve_exact(m, &preferred)?;
+    Some(
+        support
+            .iter()
+            .copied()
+            .zip(x)
+            .filter(|(_, v)| !v.is_zero())
+            .collect(),
+    )
+}
+
+/// Gauss–Jordan on an augmented matrix [A | b]; free unknowns set to `preferred`.
+fn solve_exact(mut m: Vec<Vec<BigRational>>, preferred: &[BigRational]) -> Option<Vec<BigRational>> {
+    let unknowns = preferred.len();
+    let mut pivots: Vec<(usize, usize)> = vec![];
+    let mut row = 0;
+    for col in 0..unknowns {
+        let Some(p) = (row..m.len()).find(|&r| !m[r][col].is_zero()) else {
+            continue;
+        };
+        m.swap(row, p);
+        let inv = BigRational::one() / &m[row][col];
+        for v in m[row].iter_mut() {
+            *v *= &inv;
+        }
+        let pivot_row = m[row].clone();
+        for (r, line) in m.iter_mut().enumerate() {
+            if r != row && !line[col].is_zero() {
+                let f = line[col].clone();
+                for (v, pv) in line.iter_mut().zip(&pivot_row) {
+                    *v -= &f * pv;
+                }
+            }
+        }
+        pivots.push((row, col));
+        row += 1;
+    }
+    // Inconsistent: a zero row with a nonzero right-hand side.
+    if m[row..].iter().any(|l| !l[unknowns].is_zero()) {
+        return None;
+    }
+    let mut x = preferred.to_vec();
+    let pivot_cols: Vec<usize> = pivots.iter().map(|&(_, c)| c).collect();
+    for &(r, c) in &pivots {
+        let mut v = m[r][unknowns].clone();
+        for k in 0..unknowns {
+            if k != c && !pivot_cols.contains(&k) && !m[r][k].is_zero() {
+                v -= &m[r][k] * &preferred[k];
+            }
+        }
+        x[c] = v;
+    }
+    Some(x)
+}
+
+/// A float for display (JSON keeps the exact string).
+pub fn approx(r: &BigRational) -> f64 {
+    r.numer().to_f64().unwrap_or(f64::NAN) / r.denom().to_f64().unwrap_or(f64::NAN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rationalise_recovers_small_fractions() {
+        assert_eq!(rationalise(0.5, 1000), BigRational::new(1.into(), 2.into()));
+        assert_eq!(rationalise(-2.0 / 3.0 + 1e-12, 1000), BigRational::new((-2).into(), 3.into()));
+        assert_eq!(rationalise(3.0, 1000), BigRational::from_integer(3.into()));
+        assert!(rationalise(1e-13, 1000).is_zero());
+    }
+
+    #[test]
+    fn exact_solver_detects_inconsistency_and_solves() {
+        let r = |a: i64| BigRational::from_integer(a.into());
+        // x + y = 2, x − y = 0 → x = y = 1.
+        let m = vec![vec![r(1), r(1), r(2)], vec![r(1), r(-1), r(0)]];
+        assert_eq!(solve_exact(m, &[r(0), r(0)]), Some(vec![r(1), r(1)]));
+        // x = 1, x = 2: inconsistent.
+        let m = vec![vec![r(1), r(1)], vec![r(1), r(2)]];
+        assert_eq!(solve_exact(m, &[r(0)]), None);
+    }
+}

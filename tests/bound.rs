@@ -1,0 +1,172 @@
+//! `itsa bound`: Shannon-type LP bounds with exactly verified certificates.
+#![cfg(feature = "bound")]
+
+use itsa::bound::certificate;
+use itsa::bound::lp;
+use itsa::bound::models;
+use itsa::bound::problem::{Kind, Model};
+use itsa::bound::{run, Query, Report, Status};
+use num_rational::BigRational;
+
+fn q(model: &Model, minimize: &str, restrict: Option<&str>, claim: Option<&str>) -> Query {
+    Query {
+        objective: model.parse_objective(minimize).unwrap(),
+        objective_text: minimize.into(),
+        keep: restrict.map(|r| model.parse_set(r).unwrap()),
+        claim: claim.map(|c| c.parse().unwrap()),
+    }
+}
+
+fn rat(s: &str) -> BigRational {
+    s.parse().unwrap()
+}
+
+fn proved(r: &Report, value: &str) {
+    assert_eq!(r.status, Status::Proved, "{r:#?}");
+    assert_eq!(r.bound.as_deref(), Some(value), "{r:#?}");
+    assert!(!r.proof.is_empty());
+}
+
+fn summation_claims(k: u32) {
+    let m = models::summation(k).unwrap();
+    for (obj, want) in [("X1", "1".to_string()), ("Z1", "1".into())] {
+        proved(&run(&m, &q(&m, obj, None, None)).unwrap(), &want);
+    }
+    let zs: Vec<String> = (1..=k).map(|i| format!("Z{i}")).collect();
+    let r = run(&m, &q(&m, &zs.join(","), None, None)).unwrap();
+    proved(&r, &(k - 1).to_string());
+    // The same through the rate, compared with the paper's K−1.
+    let r = run(&m, &q(&m, "RZsum", None, None)).unwrap();
+    proved(&r, &(k - 1).to_string());
+    assert_eq!(r.paper.unwrap().comparison, "agrees (certified)");
+    // A false claim: H(Z1..ZK) ≥ K is not provable (the LP optimum is K−1).
+    let r = run(&m, &q(&m, "RZsum", None, Some(&k.to_string()))).unwrap();
+    assert_eq!(r.status, Status::NotProvable, "{r:#?}");
+}
+
+#[test]
+fn summation_k3() {
+    summation_claims(3);
+}
+
+#[test]
+fn summation_k4() {
+    summation_claims(4);
+}
+
+/// Without the security constraint no key is needed: the bound on the keys collapses to 0,
+/// so the claim K−1 must fail — the LP really uses the model's constraints.
+#[test]
+fn summation_without_security_proves_nothing_about_keys() {
+    let mut m = models::summation(3).unwrap();
+    m.constraints
+        .retain(|c| !matches!(c.kind, Kind::Secret { .. }));
+    let r = run(&m, &q(&m, "RZsum", None, Some("2"))).unwrap();
+    assert_eq!(r.status, Status::NotProvable, "{r:#?}");
+    assert!(r.lp_value.abs() < 1e-6);
+}
+
+/// A tampered certificate must not verify; the untampered one must.
+#[test]
+fn tampered_certificate_is_rejected() {
+    let m = models::summation(3).unwrap();
+    let p = m.restrict((1 << m.vars.len()) - 1);
+    let lp = lp::build(&p, &m.parse_objective("RZsum").unwrap()).unwrap();
+    let solved = lp::solve(&lp).unwrap();
+    let cert = certificate::certify(&lp, &solved.duals).unwrap();
+    assert_eq!(cert.bound, rat("2"));
+    assert!(certificate::verify(&lp, &cert.weights, "again").is_ok());
+    // Scaling one weight breaks the identity.
+    let mut w = cert.weights.clone();
+    w[0].1 = &w[0].1 * rat("2");
+    assert!(certificate::verify(&lp, &w, "tampered").is_err());
+    // Dropping a row breaks it too.
+    let w: Vec<_> = cert.weights[1..].to_vec();
+    assert!(certificate::verify(&lp, &w, "tampered").is_err());
+    // A negative weight on an inequality is refused even if the identity held.
+    let ineq = cert
+        .weights
+        .iter()
+        .position(|(i, _)| !lp.rows[*i].equality)
+        .unwrap();
+    let mut w = cert.weights.clone();
+    w[ineq].1 = -w[ineq].1.clone();
+    assert!(certificate::verify(&lp, &w, "tampered").is_err());
+}
+
+#[test]
+fn dropout_k3_u2_t0_restricted() {
+    let m = models::dropout(3, 2, 0).unwrap();
+    // R1 ≥ 1: announced set {1,2,3}, second-round answers of users 2 and 3.
+    let r = run(
+        &m,
+        &q(
+            &m,
+            "R1",
+            Some("W1,W2,W3,Z1,Z2,Z3,X1,X2,X3,Y2@123,Y3@123,S123"),
+            None,
+        ),
+    )
+    .unwrap();
+    proved(&r, "1");
+    assert!(r.dropped.contains(&"Y1@12".to_string()));
+    // R2 ≥ 1/2: announced set {1,2} plus the sum of {1,3} (security for two sets); no keys.
+    let r = run(
+        &m,
+        &q(&m, "R2", Some("W1,W2,W3,X1,X2,X3,Y1@12,Y2@12,S12,S13"), None),
+    )
+    .unwrap();
+    proved(&r, "1/2");
+    assert_eq!(r.paper.unwrap().comparison, "agrees (certified)");
+}
+
+/// Too few variables kept: the restricted LP is a weaker relaxation and cannot reach 1/2.
+#[test]
+fn dropout_over_restricted_is_not_provable() {
+    let m = models::dropout(3, 2, 0).unwrap();
+    let r = run(
+        &m,
+        &q(&m, "R2", Some("W1,W2,X1,X2,Y1@12,Y2@12,S12"), Some("1/2")),
+    )
+    .unwrap();
+    assert_eq!(r.status, Status::NotProvable, "{r:#?}");
+}
+
+#[test]
+fn unknown_variable_and_oversized_lp_are_usage_errors() {
+    let m = models::dropout(3, 2, 0).unwrap();
+    assert!(m.parse_set("W1,Q7").is_err());
+    let all = q(&m, "R1", None, None);
+    assert!(matches!(
+        run(&m, &all),
+        Err(itsa::bound::BoundError::TooLarge { .. })
+    ));
+}
+
+fn cli(args: &[&str]) -> (i32, String) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_itsa"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn cli_summation_proof_and_false_claim() {
+    let (code, out) = cli(&["bound", "summation", "--users", "3", "--minimize", "RZsum", "--proof"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("PROVED: RZsum ≥ 2"), "{out}");
+    assert!(out.contains(" × I("), "{out}");
+    let (code, out) = cli(&[
+        "bound", "summation", "--users", "3", "--minimize", "RZsum", "--claim", "3", "--json",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["status"], "not_provable");
+    assert_eq!(v["bound"], "2");
+    let (code, _) = cli(&["bound", "summation", "--users", "3", "--minimize", "Q1"]);
+    assert_eq!(code, 2);
+}
