@@ -170,3 +170,36 @@ fn cli_summation_proof_and_false_claim() {
     let (code, _) = cli(&["bound", "summation", "--users", "3", "--minimize", "Q1"]);
     assert_eq!(code, 2);
 }
+
+/// Multi-server U = V = 2: the LP bound on the source key next to min{U+V+T−2, UV−1}.
+/// Achievability (models.md §3.3) caps any valid lower bound at the paper's value, so an LP
+/// value above it would expose a modelling error; equal values must come with a certificate.
+fn multi_server_case(t: u32, restrict: &str) -> Report {
+    let m = models::multi_server(2, 2, t).unwrap();
+    let r = run(&m, &q(&m, "RZS", Some(restrict), None)).unwrap();
+    let paper = r.paper.clone().unwrap();
+    let v: f64 = paper.value.parse().unwrap();
+    assert!(r.lp_value <= v + 1e-6, "LP above the achievable rate: {r:#?}");
+    if paper.comparison.starts_with("agrees") {
+        assert_eq!(r.status, Status::Proved);
+        assert_eq!(r.bound.as_deref(), Some(paper.value.as_str()));
+    } else {
+        assert!(paper.comparison.starts_with("gap"), "{paper:?}");
+    }
+    r
+}
+
+#[test]
+fn multi_server_2_2_t0() {
+    let r = multi_server_case(0, MS_VARS);
+    proved(&r, "2");
+}
+
+#[test]
+fn multi_server_2_2_t1() {
+    let r = multi_server_case(1, MS_VARS_T1);
+    assert!(r.lp_value >= 2.0 - 1e-6, "{r:#?}");
+}
+
+const MS_VARS: &str = "W11,W12,W21,W22,ZS,X11,X12,X21,X22,Y1,Y2,S";
+const MS_VARS_T1: &str = "W11,W12,W21,W22,Z21,Z22,ZS,X11,X12,X21,X22,Y1,Y2,S";

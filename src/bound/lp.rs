@@ -17,6 +17,7 @@ use good_lp::{
 };
 
 use super::problem::{Kind, Problem, Set, Term, MAX_LP_VARS};
+use super::symmetry;
 use super::BoundError;
 
 /// Where a row came from (rendered only for rows the certificate uses).
@@ -54,6 +55,8 @@ pub struct Lp {
     pub objective: Vec<i64>,
     /// Rows generated before dropping duplicates and 0 = 0 / 0 ≥ 0 rows.
     pub generated_rows: usize,
+    /// What the symmetry reduction did.
+    pub symmetry: String,
 }
 
 impl Lp {
@@ -86,6 +89,8 @@ impl Lp {
 struct Columns {
     /// (target, given) as local masks.
     deps: Vec<(u32, u32)>,
+    /// The symmetry group as permutations of local indices (identity included).
+    group: Vec<Vec<usize>>,
     first: usize,
     index: HashMap<u32, usize>,
     sets: Vec<u32>,
@@ -111,7 +116,13 @@ impl Columns {
         if a == 0 {
             return None;
         }
-        let c = self.closure(a);
+        // Representative of the orbit of cl A (closure commutes with the group).
+        let c = self
+            .group
+            .iter()
+            .map(|g| self.closure(permute(g, a)))
+            .min()
+            .expect("the identity is in the group");
         let next = self.first + self.sets.len();
         let j = *self.index.entry(c).or_insert(next);
         if j == next {
@@ -119,6 +130,12 @@ impl Columns {
         }
         Some(j)
     }
+}
+
+fn permute(g: &[usize], a: u32) -> u32 {
+    (0..g.len())
+        .filter(|&i| a >> i & 1 == 1)
+        .fold(0, |acc, i| acc | 1 << g[i])
 }
 
 /// Build the LP for a restricted problem and an objective.
@@ -152,7 +169,19 @@ pub fn build(p: &Problem, objective: &[Term]) -> Result<Lp, BoundError> {
         rows: vec![],
         objective: vec![],
         generated_rows: 0,
+        symmetry: String::new(),
     };
+    let (group, note) = symmetry::group(p, objective);
+    lp.symmetry = note;
+    let local_group: Vec<Vec<usize>> = group
+        .iter()
+        .map(|g| {
+            lp.local
+                .iter()
+                .map(|&v| lp.local.iter().position(|&w| w == g[v]).expect("keep is invariant"))
+                .collect()
+        })
+        .collect();
     let m = |s: Set| lp.local_mask(s);
     let deps = p
         .model
@@ -165,6 +194,7 @@ pub fn build(p: &Problem, objective: &[Term]) -> Result<Lp, BoundError> {
         .collect();
     let mut cols = Columns {
         deps,
+        group: local_group,
         first: lp.rate_cols.len(),
         index: HashMap::new(),
         sets: vec![],
@@ -291,6 +321,13 @@ impl Acc {
     }
 }
 
+/// The LP's floating-point optimum and row duals.
+pub struct Solved {
+    pub value: f64,
+    pub duals: Vec<f64>,
+    pub seconds: f64,
+}
+
 /// Minimise with HiGHS (IPM + crossover). Duals are the shadow prices of the rows.
 pub fn solve(lp: &Lp) -> Result<Solved, BoundError> {
     let start = Instant::now();
@@ -334,7 +371,7 @@ pub fn solve(lp: &Lp) -> Result<Solved, BoundError> {
         .sum();
     let dual = sol.compute_dual();
     use good_lp::solvers::DualValues;
-    let duals = refs.iter().map(|&r| dual.dual(r)).collect();
+    let duals = refs.into_iter().map(|r| dual.dual(r)).collect();
     Ok(Solved {
         value,
         duals,

@@ -4,6 +4,7 @@
 //! constraints, rates); [`problem::Model::restrict`] keeps a subset of the variables (a
 //! relaxation); [`lp`] builds and solves the Shannon LP in floating point; [`certificate`]
 //! turns its duals into exact rational weights and verifies the identity exactly;
+//! [`symmetry`] identifies h(A) with h(σA) when users are interchangeable;
 //! [`report`] renders the outcome. A bound is *proved* only when its certificate verifies.
 
 pub mod certificate;
@@ -12,6 +13,7 @@ pub mod lp;
 pub mod models;
 pub mod problem;
 pub mod report;
+pub mod symmetry;
 
 use num_rational::BigRational;
 use thiserror::Error;

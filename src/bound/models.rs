@@ -119,11 +119,15 @@ pub fn summation(k: u32) -> Result<Model, BoundError> {
         rate("RZ", z.clone(), int(1), "1"),
         rate("RZsum", vec![z_all], int(k as u64 - 1), "K−1"),
     ];
+    let symmetries = transpositions(k)
+        .map(|sw| perm(&b.vars, |name| rename_users(name, &sw)))
+        .collect();
     Ok(Model {
         title: format!("summation K={k}"),
         vars: b.vars,
         constraints: b.constraints,
         rates,
+        symmetries,
     })
 }
 
@@ -223,11 +227,15 @@ pub fn dropout(k: u32, u: u32, t: u32) -> Result<Model, BoundError> {
             "1/(U−T)",
         ),
     ];
+    let symmetries = transpositions(k)
+        .map(|sw| perm(&b.vars, |name| rename_users(name, &sw)))
+        .collect();
     Ok(Model {
         title: format!("dropout K={k} U={u} T={t}"),
         vars: b.vars,
         constraints: b.constraints,
         rates,
+        symmetries,
     })
 }
 
@@ -312,12 +320,111 @@ pub fn multi_server(us: u32, vs: u32, t: u32) -> Result<Model, BoundError> {
         rate("RZ", z.clone(), int(1), "1"),
         rate("RZS", vec![zs], int(zsum), "min{U+V+T−2, UV−1}"),
     ];
+    // Users within a cluster are interchangeable, and so are clusters.
+    let mut symmetries = vec![];
+    for a in 1..=us {
+        for c in 1..vs {
+            let sw = |(p, q): (u32, u32)| {
+                if p != a {
+                    (p, q)
+                } else if q == c {
+                    (p, c + 1)
+                } else if q == c + 1 {
+                    (p, c)
+                } else {
+                    (p, q)
+                }
+            };
+            symmetries.push(perm(&b.vars, |n| rename_clusters(n, sw)));
+        }
+    }
+    for a in 1..us {
+        let sw = |(p, q): (u32, u32)| {
+            let p = if p == a {
+                a + 1
+            } else if p == a + 1 {
+                a
+            } else {
+                p
+            };
+            (p, q)
+        };
+        symmetries.push(perm(&b.vars, |n| rename_clusters(n, sw)));
+    }
     Ok(Model {
         title: format!("multi-server U={us} V={vs} T={t}"),
         vars: b.vars,
         constraints: b.constraints,
         rates,
+        symmetries,
     })
+}
+
+/// The swaps (i, i+1) of users, as maps on user numbers; they generate all permutations.
+fn transpositions(k: u32) -> impl Iterator<Item = Vec<u32>> {
+    (1..k).map(move |i| {
+        (0..=k)
+            .map(|x| {
+                if x == i {
+                    i + 1
+                } else if x == i + 1 {
+                    i
+                } else {
+                    x
+                }
+            })
+            .collect()
+    })
+}
+
+/// Rename a summation/dropout variable under a user map σ (σ[i] = image of user i):
+/// W2 → W{σ2}, Y2@123 → Y{σ2}@{σ(123) sorted}, S12 → S{σ(12) sorted}.
+fn rename_users(name: &str, sigma: &[u32]) -> String {
+    let map_digits = |d: &str| {
+        let mut v: Vec<u32> = d
+            .chars()
+            .map(|c| sigma[c.to_digit(10).expect("user digit") as usize])
+            .collect();
+        v.sort_unstable();
+        digits(&v)
+    };
+    let (head, at) = match name.split_once('@') {
+        Some((h, a)) => (h, Some(a)),
+        None => (name, None),
+    };
+    let (letter, num) = head.split_at(1);
+    match (letter, at) {
+        ("S", _) => format!("S{}", map_digits(num)),
+        (_, Some(a)) => format!("{letter}{}@{}", map_digits(num), map_digits(a)),
+        _ => format!("{letter}{}", map_digits(num)),
+    }
+}
+
+/// Rename a multi-server variable under a map of (server, user) pairs: W12 → W{σ(1,2)},
+/// Y1 → Y{σ(1,·) server}; ZS and S are fixed.
+fn rename_clusters(name: &str, sigma: impl Fn((u32, u32)) -> (u32, u32)) -> String {
+    let (letter, num) = name.split_at(1);
+    let d: Vec<u32> = num.chars().filter_map(|c| c.to_digit(10)).collect();
+    match d.as_slice() {
+        [a, c] => {
+            let (p, q) = sigma((*a, *c));
+            format!("{letter}{p}{q}")
+        }
+        [a] => format!("{letter}{}", sigma((*a, 1)).0),
+        _ => name.to_string(),
+    }
+}
+
+/// A variable permutation from a renaming (every image must be a variable).
+fn perm(vars: &[String], rename: impl Fn(&str) -> String) -> Vec<usize> {
+    vars.iter()
+        .map(|v| {
+            let image = rename(v);
+            vars.iter()
+                .position(|w| *w == image)
+                .unwrap_or_else(|| panic!("symmetry maps {v} to unknown {image}"))
+        })
+        .collect()
 }
 
 fn or(v: &[Set]) -> Set {

@@ -57,6 +57,8 @@ pub struct Model {
     pub vars: Vec<String>,
     pub constraints: Vec<Constraint>,
     pub rates: Vec<Rate>,
+    /// Generators of the user permutations (as variable permutations) the model allows.
+    pub symmetries: Vec<Vec<usize>>,
 }
 
 /// What to minimise: a sum of rates and joint entropies.
@@ -136,6 +138,7 @@ impl Model {
                 vars: self.vars.clone(),
                 constraints,
                 rates,
+                symmetries: self.symmetries.clone(),
             },
             keep,
         }
@@ -167,7 +170,7 @@ impl Model {
                 let (a, b) = (a & keep, b & keep);
                 (c & !keep == 0 && a != 0 && b != 0).then_some(Kind::Secret { a, b, c: *c })
             }
-            Kind::Norm { set, value } => (set & !keep == 0).then_some(kind.clone()),
+            Kind::Norm { set, .. } => (set & !keep == 0).then_some(kind.clone()),
         }
     }
 

@@ -56,6 +56,7 @@ pub struct Report {
     /// Rows before dropping duplicates and trivial rows.
     pub generated_rows: usize,
     pub elemental_rows: usize,
+    pub symmetry: String,
     pub solve_seconds: f64,
     /// Floating-point LP optimum (HiGHS); the exact statement is the certificate's.
     pub lp_value: f64,
@@ -141,6 +142,7 @@ pub fn assemble(
         lp_rows: lp.rows.len(),
         generated_rows: lp.generated_rows,
         elemental_rows: lp.count(|o| matches!(o, Origin::Monotone(_) | Origin::Submodular(..))),
+        symmetry: lp.symmetry.clone(),
         solve_seconds: solved.seconds,
         lp_value: solved.value,
         claim: q.claim.as_ref().map(|c| c.to_string()),
@@ -219,6 +221,7 @@ pub fn render_text(r: &Report, proof: bool) -> String {
          ({} elemental; {} generated before removing duplicates)",
         r.lp_columns, r.lp_rows, r.elemental_rows, r.generated_rows
     );
+    let _ = writeln!(s, "symmetry: {}", r.symmetry);
     let _ = writeln!(
         s,
         "HiGHS (floating point) solve {:.3} s: LP value {:.9}",
@@ -270,6 +273,13 @@ pub fn render_text(r: &Report, proof: bool) -> String {
             r.objective,
             r.bound.as_deref().unwrap_or("?")
         );
+        if r.symmetry.contains("group of order") {
+            let _ = writeln!(
+                s,
+                "  (and h(A) = h(σA): applied to the average of h over the symmetry group, which is \
+                 feasible with the same objective value)"
+            );
+        }
         for l in &r.proof {
             let _ = writeln!(s, "  {:>8} × {}", l.weight, l.row);
         }
