@@ -113,7 +113,12 @@ fn dropout_k3_u2_t0_restricted() {
     // R2 ≥ 1/2: announced set {1,2} plus the sum of {1,3} (security for two sets); no keys.
     let r = run(
         &m,
-        &q(&m, "R2", Some("W1,W2,W3,X1,X2,X3,Y1@12,Y2@12,S12,S13"), None),
+        &q(
+            &m,
+            "R2",
+            Some("W1,W2,W3,X1,X2,X3,Y1@12,Y2@12,S12,S13"),
+            None,
+        ),
     )
     .unwrap();
     proved(&r, "1/2");
@@ -156,12 +161,28 @@ fn cli(args: &[&str]) -> (i32, String) {
 
 #[test]
 fn cli_summation_proof_and_false_claim() {
-    let (code, out) = cli(&["bound", "summation", "--users", "3", "--minimize", "RZsum", "--proof"]);
+    let (code, out) = cli(&[
+        "bound",
+        "summation",
+        "--users",
+        "3",
+        "--minimize",
+        "RZsum",
+        "--proof",
+    ]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("PROVED: RZsum ≥ 2"), "{out}");
     assert!(out.contains(" × I("), "{out}");
     let (code, out) = cli(&[
-        "bound", "summation", "--users", "3", "--minimize", "RZsum", "--claim", "3", "--json",
+        "bound",
+        "summation",
+        "--users",
+        "3",
+        "--minimize",
+        "RZsum",
+        "--claim",
+        "3",
+        "--json",
     ]);
     assert_eq!(code, 1, "{out}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -179,7 +200,10 @@ fn multi_server_case(t: u32, restrict: &str) -> Report {
     let r = run(&m, &q(&m, "RZS", Some(restrict), None)).unwrap();
     let paper = r.paper.clone().unwrap();
     let v: f64 = paper.value.parse().unwrap();
-    assert!(r.lp_value <= v + 1e-6, "LP above the achievable rate: {r:#?}");
+    assert!(
+        r.lp_value <= v + 1e-6,
+        "LP above the achievable rate: {r:#?}"
+    );
     if paper.comparison.starts_with("agrees") {
         assert_eq!(r.status, Status::Proved);
         assert_eq!(r.bound.as_deref(), Some(paper.value.as_str()));

@@ -92,7 +92,8 @@ pub fn verify(
             return Err(format!("inequality row {i} has negative weight {y}"));
         }
         for &(j, c) in &row.coefs {
-            *acc.entry(j).or_insert_with(BigRational::zero) += y * BigRational::from(BigInt::from(c));
+            *acc.entry(j).or_insert_with(BigRational::zero) +=
+                y * BigRational::from(BigInt::from(c));
         }
         bound += y * BigRational::from(BigInt::from(row.rhs));
     }
@@ -129,7 +130,8 @@ pub fn rationalise(x: f64, max_den: i64) -> BigRational {
         }
         (p0, q0, p1, q1) = (p1, q1, p2, q2);
         let frac = v - a as f64;
-        if frac < 1e-12 || (p1 as f64 / q1 as f64 - x.abs()).abs() < 1e-12 {
+        // Stop at the first convergent within the LP's accuracy: the duals carry ~1e-9 noise.
+        if frac < 1e-12 || (p1 as f64 / q1 as f64 - x.abs()).abs() < 1e-9 * x.abs().max(1.0) {
             break;
         }
         v = 1.0 / frac;
@@ -162,14 +164,17 @@ fn solve_on_support(lp: &Lp, support: &[usize], y: &[f64]) -> Option<Vec<(usize,
         }
     }
     let s = support.len();
-    let mut m: Vec<Vec<BigRational>> = vec![vec![BigRational::zero(); s + 1]; cols.len()];
+    // Sparse equations: unknown index ↦ coefficient; the right-hand side under key `s`.
+    let mut m: Vec<BTreeMap<usize, BigRational>> = vec![BTreeMap::new(); cols.len()];
     for (k, &i) in support.iter().enumerate() {
         for &(j, c) in &lp.rows[i].coefs {
-            m[cols[&j]][k] = BigRational::from(BigInt::from(c));
+            m[cols[&j]].insert(k, BigRational::from(BigInt::from(c)));
         }
     }
     for (&j, &e) in &cols {
-        m[e][s] = BigRational::from(BigInt::from(lp.objective[j]));
+        if lp.objective[j] != 0 {
+            m[e].insert(s, BigRational::from(BigInt::from(lp.objective[j])));
+        }
     }
     let preferred: Vec<BigRational> = support.iter().map(|&i| rationalise(y[i], 1000)).collect();
     let x = solve_exact(m, &preferred)?;
@@ -183,43 +188,60 @@ fn solve_on_support(lp: &Lp, support: &[usize], y: &[f64]) -> Option<Vec<(usize,
     )
 }
 
-/// Gauss–Jordan on an augmented matrix [A | b]; free unknowns set to `preferred`.
-fn solve_exact(mut m: Vec<Vec<BigRational>>, preferred: &[BigRational]) -> Option<Vec<BigRational>> {
+/// Sparse Gauss–Jordan on equations Σ_k a_k x_k = rhs (rhs under key `unknowns`); free
+/// unknowns are set to `preferred`. None when inconsistent.
+fn solve_exact(
+    mut m: Vec<BTreeMap<usize, BigRational>>,
+    preferred: &[BigRational],
+) -> Option<Vec<BigRational>> {
     let unknowns = preferred.len();
     let mut pivots: Vec<(usize, usize)> = vec![];
-    let mut row = 0;
+    let mut used = vec![false; m.len()];
     for col in 0..unknowns {
-        let Some(p) = (row..m.len()).find(|&r| !m[r][col].is_zero()) else {
+        // The shortest unused equation containing `col` keeps fill-in small.
+        let Some(p) = (0..m.len())
+            .filter(|&r| !used[r] && m[r].contains_key(&col))
+            .min_by_key(|&r| m[r].len())
+        else {
             continue;
         };
-        m.swap(row, p);
-        let inv = BigRational::one() / &m[row][col];
-        for v in m[row].iter_mut() {
+        used[p] = true;
+        let inv = BigRational::one() / &m[p][&col];
+        for v in m[p].values_mut() {
             *v *= &inv;
         }
-        let pivot_row = m[row].clone();
+        let pivot_row = m[p].clone();
         for (r, line) in m.iter_mut().enumerate() {
-            if r != row && !line[col].is_zero() {
-                let f = line[col].clone();
-                for (v, pv) in line.iter_mut().zip(&pivot_row) {
-                    *v -= &f * pv;
+            if r == p {
+                continue;
+            }
+            let Some(f) = line.get(&col).cloned() else {
+                continue;
+            };
+            for (k, pv) in &pivot_row {
+                let e = line.entry(*k).or_insert_with(BigRational::zero);
+                *e -= &f * pv;
+                if e.is_zero() {
+                    line.remove(k);
                 }
             }
         }
-        pivots.push((row, col));
-        row += 1;
+        pivots.push((p, col));
     }
-    // Inconsistent: a zero row with a nonzero right-hand side.
-    if m[row..].iter().any(|l| !l[unknowns].is_zero()) {
+    // Inconsistent: an equation left with only a nonzero right-hand side.
+    if m.iter().any(|l| l.len() == 1 && l.contains_key(&unknowns)) {
         return None;
     }
     let mut x = preferred.to_vec();
-    let pivot_cols: Vec<usize> = pivots.iter().map(|&(_, c)| c).collect();
+    let pivot_cols: std::collections::HashSet<usize> = pivots.iter().map(|&(_, c)| c).collect();
     for &(r, c) in &pivots {
-        let mut v = m[r][unknowns].clone();
-        for k in 0..unknowns {
-            if k != c && !pivot_cols.contains(&k) && !m[r][k].is_zero() {
-                v -= &m[r][k] * &preferred[k];
+        let mut v = m[r]
+            .get(&unknowns)
+            .cloned()
+            .unwrap_or_else(BigRational::zero);
+        for (k, a) in &m[r] {
+            if *k != c && *k != unknowns && !pivot_cols.contains(k) {
+                v -= a * &preferred[*k];
             }
         }
         x[c] = v;
@@ -239,7 +261,10 @@ mod tests {
     #[test]
     fn rationalise_recovers_small_fractions() {
         assert_eq!(rationalise(0.5, 1000), BigRational::new(1.into(), 2.into()));
-        assert_eq!(rationalise(-2.0 / 3.0 + 1e-12, 1000), BigRational::new((-2).into(), 3.into()));
+        assert_eq!(
+            rationalise(-2.0 / 3.0 + 1e-12, 1000),
+            BigRational::new((-2).into(), 3.into())
+        );
         assert_eq!(rationalise(3.0, 1000), BigRational::from_integer(3.into()));
         assert!(rationalise(1e-13, 1000).is_zero());
     }
@@ -247,11 +272,23 @@ mod tests {
     #[test]
     fn exact_solver_detects_inconsistency_and_solves() {
         let r = |a: i64| BigRational::from_integer(a.into());
+        let eq = |v: &[(usize, i64)]| {
+            v.iter()
+                .map(|&(k, a)| (k, r(a)))
+                .collect::<BTreeMap<_, _>>()
+        };
         // x + y = 2, x − y = 0 → x = y = 1.
-        let m = vec![vec![r(1), r(1), r(2)], vec![r(1), r(-1), r(0)]];
+        let m = vec![eq(&[(0, 1), (1, 1), (2, 2)]), eq(&[(0, 1), (1, -1)])];
         assert_eq!(solve_exact(m, &[r(0), r(0)]), Some(vec![r(1), r(1)]));
         // x = 1, x = 2: inconsistent.
-        let m = vec![vec![r(1), r(1)], vec![r(1), r(2)]];
+        let m = vec![eq(&[(0, 1), (1, 1)]), eq(&[(0, 1), (1, 2)])];
         assert_eq!(solve_exact(m, &[r(0)]), None);
+        // x + y = 1 with y free (preferred 1/2) → x = 1/2.
+        let m = vec![eq(&[(0, 1), (1, 1), (2, 1)])];
+        let half = BigRational::new(1.into(), 2.into());
+        assert_eq!(
+            solve_exact(m, &[r(0), half.clone()]),
+            Some(vec![half.clone(), half])
+        );
     }
 }

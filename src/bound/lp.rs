@@ -93,6 +93,8 @@ struct Columns {
     group: Vec<Vec<usize>>,
     first: usize,
     index: HashMap<u32, usize>,
+    /// Column per raw mask, filled on first use (u32::MAX: not yet computed).
+    memo: Vec<u32>,
     sets: Vec<u32>,
 }
 
@@ -116,6 +118,9 @@ impl Columns {
         if a == 0 {
             return None;
         }
+        if self.memo[a as usize] != u32::MAX {
+            return Some(self.memo[a as usize] as usize);
+        }
         // Representative of the orbit of cl A (closure commutes with the group).
         let c = self
             .group
@@ -128,6 +133,7 @@ impl Columns {
         if j == next {
             self.sets.push(c);
         }
+        self.memo[a as usize] = j as u32;
         Some(j)
     }
 }
@@ -178,7 +184,12 @@ pub fn build(p: &Problem, objective: &[Term]) -> Result<Lp, BoundError> {
         .map(|g| {
             lp.local
                 .iter()
-                .map(|&v| lp.local.iter().position(|&w| w == g[v]).expect("keep is invariant"))
+                .map(|&v| {
+                    lp.local
+                        .iter()
+                        .position(|&w| w == g[v])
+                        .expect("keep is invariant")
+                })
                 .collect()
         })
         .collect();
@@ -197,6 +208,7 @@ pub fn build(p: &Problem, objective: &[Term]) -> Result<Lp, BoundError> {
         group: local_group,
         first: lp.rate_cols.len(),
         index: HashMap::new(),
+        memo: vec![u32::MAX; 1 << n],
         sets: vec![],
     };
     let mut obj: Vec<(usize, i64)> = vec![];

@@ -253,10 +253,19 @@ pub fn multi_server(us: u32, vs: u32, t: u32) -> Result<Model, BoundError> {
     let users: Vec<(u32, u32)> = (1..=us)
         .flat_map(|a| (1..=vs).map(move |c| (a, c)))
         .collect();
-    let w: Vec<Set> = users.iter().map(|(a, c)| b.var(format!("W{a}{c}"))).collect();
-    let z: Vec<Set> = users.iter().map(|(a, c)| b.var(format!("Z{a}{c}"))).collect();
+    let w: Vec<Set> = users
+        .iter()
+        .map(|(a, c)| b.var(format!("W{a}{c}")))
+        .collect();
+    let z: Vec<Set> = users
+        .iter()
+        .map(|(a, c)| b.var(format!("Z{a}{c}")))
+        .collect();
     let zs = b.var("ZS".into());
-    let x: Vec<Set> = users.iter().map(|(a, c)| b.var(format!("X{a}{c}"))).collect();
+    let x: Vec<Set> = users
+        .iter()
+        .map(|(a, c)| b.var(format!("X{a}{c}")))
+        .collect();
     let y: Vec<Set> = (1..=us).map(|a| b.var(format!("Y{a}"))).collect();
     let s = b.var("S".into());
     let (w_all, z_all) = (or(&w), or(&z));

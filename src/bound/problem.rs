@@ -147,7 +147,11 @@ impl Model {
     fn project(&self, kind: &Kind, keep: Set) -> Option<Kind> {
         match kind {
             Kind::Independent(groups) => {
-                let g: Vec<Set> = groups.iter().map(|g| g & keep).filter(|&g| g != 0).collect();
+                let g: Vec<Set> = groups
+                    .iter()
+                    .map(|g| g & keep)
+                    .filter(|&g| g != 0)
+                    .collect();
                 // Independence of sub-collections follows from that of the whole.
                 (g.len() >= 2).then_some(Kind::Independent(g))
             }

@@ -167,7 +167,10 @@ fn compare(paper: &BigRational, bound: Option<&BigRational>, lp: f64) -> String 
             };
             format!("gap: paper − LP bound = {gap} ({side})")
         }
-        None => format!("gap: paper − LP value ≈ {:.6} (no certificate)", approx(paper) - lp),
+        None => format!(
+            "gap: paper − LP value ≈ {:.6} (no certificate)",
+            approx(paper) - lp
+        ),
     }
 }
 
@@ -183,7 +186,9 @@ fn row_text(p: &Problem, lp: &Lp, i: usize) -> (String, &'static str) {
                 "elemental",
             )
         }
-        Origin::Submodular(a, b, 0) => (format!("I({} ; {}) ≥ 0", n(1 << a), n(1 << b)), "elemental"),
+        Origin::Submodular(a, b, 0) => {
+            (format!("I({} ; {}) ≥ 0", n(1 << a), n(1 << b)), "elemental")
+        }
         Origin::Submodular(a, b, k) => (
             format!("I({} ; {} | {}) ≥ 0", n(1 << a), n(1 << b), n(k)),
             "elemental",
@@ -203,7 +208,12 @@ fn row_text(p: &Problem, lp: &Lp, i: usize) -> (String, &'static str) {
 pub fn render_text(r: &Report, proof: bool) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "itsa bound: {} — minimise {}", r.model, r.objective);
-    let _ = writeln!(s, "variables ({}): {}", r.variables.len(), r.variables.join(" "));
+    let _ = writeln!(
+        s,
+        "variables ({}): {}",
+        r.variables.len(),
+        r.variables.join(" ")
+    );
     if !r.dropped.is_empty() {
         let _ = writeln!(
             s,

@@ -60,7 +60,12 @@ fn preserves(prob: &Problem, objective: &[Term], g: &[usize]) -> bool {
     if apply(g, prob.keep) != prob.keep {
         return false;
     }
-    let all: HashSet<_> = prob.model.constraints.iter().map(|c| canon(&c.kind)).collect();
+    let all: HashSet<_> = prob
+        .model
+        .constraints
+        .iter()
+        .map(|c| canon(&c.kind))
+        .collect();
     let constraints_ok = prob
         .model
         .constraints
