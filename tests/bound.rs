@@ -221,8 +221,16 @@ fn multi_server_2_2_t0() {
 
 #[test]
 fn multi_server_2_2_t1() {
-    let r = multi_server_case(1, MS_VARS_T1);
-    assert!(r.lp_value >= 2.0 - 1e-6, "{r:#?}");
+    // With the keys of cluster 2 (the colluder's key can enter the conditioning): equal.
+    proved(&multi_server_case(1, MS_VARS_T1), "3");
+    // Without any individual key every collusion constraint is dropped: the LP falls to the
+    // T = 0 value and the gap to the paper is reported.
+    let r = multi_server_case(1, MS_VARS);
+    proved(&r, "2");
+    assert_eq!(
+        r.paper.unwrap().comparison,
+        "gap: paper − LP bound = 1 (paper above the certified LP bound)"
+    );
 }
 
 const MS_VARS: &str = "W11,W12,W21,W22,ZS,X11,X12,X21,X22,Y1,Y2,S";

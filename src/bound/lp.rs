@@ -287,7 +287,7 @@ pub fn build(p: &Problem, objective: &[Term]) -> Result<Lp, BoundError> {
     }
     lp.generated_rows = rows.len();
     // Drop 0 = 0 and 0 ≥ 0 rows and exact duplicates (first occurrence kept).
-    let mut seen: HashSet<(Vec<(usize, i64)>, i64, bool)> = HashSet::new();
+    let mut seen: HashSet<RowKey> = HashSet::new();
     rows.retain(|r| {
         (!r.coefs.is_empty() || r.rhs != 0) && seen.insert((r.coefs.clone(), r.rhs, r.equality))
     });
@@ -300,6 +300,9 @@ pub fn build(p: &Problem, objective: &[Term]) -> Result<Lp, BoundError> {
     lp.objective = dense;
     Ok(lp)
 }
+
+/// A row's content, for dropping duplicates.
+type RowKey = (Vec<(usize, i64)>, i64, bool);
 
 /// Sparse row accumulator (h(∅) = 0 is skipped).
 #[derive(Default)]
