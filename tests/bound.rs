@@ -235,3 +235,10 @@ fn multi_server_2_2_t1() {
 
 const MS_VARS: &str = "W11,W12,W21,W22,ZS,X11,X12,X21,X22,Y1,Y2,S";
 const MS_VARS_T1: &str = "W11,W12,W21,W22,Z21,Z22,ZS,X11,X12,X21,X22,Y1,Y2,S";
+
+#[test]
+fn rate_with_no_kept_message_is_a_usage_error() {
+    let m = models::dropout(3, 2, 0).unwrap();
+    let r = run(&m, &q(&m, "R2", Some("W1,W2,W3,X1,X2,X3,S12"), None));
+    assert!(matches!(r, Err(itsa::bound::BoundError::Usage(_))), "{r:?}");
+}

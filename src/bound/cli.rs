@@ -98,7 +98,18 @@ pub fn run(args: &BoundArgs) -> Result<(String, Report), BoundError> {
         ),
     };
     let query = query(&model, q)?;
-    let report = solve(&model, &query)?;
+    // A spinner on stderr (hidden when stderr is not a terminal): 16-variable LPs take seconds.
+    let spinner = indicatif::ProgressBar::new_spinner();
+    if !q.json {
+        spinner.set_message(format!(
+            "{}: building, solving and certifying the LP",
+            model.title
+        ));
+        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    }
+    let report = solve(&model, &query);
+    spinner.finish_and_clear();
+    let report = report?;
     let text = if q.json {
         serde_json::to_string_pretty(&report).expect("report serialises") + "\n"
     } else {

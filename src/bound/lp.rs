@@ -158,6 +158,12 @@ pub fn build(p: &Problem, objective: &[Term]) -> Result<Lp, BoundError> {
     let mut rate_cols: Vec<usize> = vec![];
     for t in objective {
         match *t {
+            Term::Rate(r) if p.model.rates[r].sets.is_empty() => {
+                return Err(BoundError::Usage(format!(
+                    "rate {} measures no kept variable: --restrict must keep one of its messages",
+                    p.model.rates[r].name
+                )))
+            }
             Term::Rate(r) if !rate_cols.contains(&r) => rate_cols.push(r),
             Term::Entropy(s) if s & !p.keep != 0 => {
                 return Err(BoundError::Usage(format!(

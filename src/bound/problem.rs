@@ -133,6 +133,7 @@ impl Model {
             })
             .collect();
         Problem {
+            dropped_constraints: self.constraints.len() - constraints.len(),
             model: Model {
                 title: self.title.clone(),
                 vars: self.vars.clone(),
@@ -208,6 +209,8 @@ impl Model {
 pub struct Problem {
     pub model: Model,
     pub keep: Set,
+    /// Model constraints with no consequence on the kept variables.
+    pub dropped_constraints: usize,
 }
 
 impl Problem {

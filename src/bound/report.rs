@@ -51,6 +51,8 @@ pub struct Report {
     pub variables: Vec<String>,
     pub dropped: Vec<String>,
     pub constraints_used: Vec<String>,
+    /// Model constraints dropped by the restriction (nothing implied on the kept variables).
+    pub constraints_dropped: usize,
     pub lp_columns: usize,
     pub lp_rows: usize,
     /// Rows before dropping duplicates and trivial rows.
@@ -138,6 +140,7 @@ pub fn assemble(
         variables: kept,
         dropped,
         constraints_used,
+        constraints_dropped: p.dropped_constraints,
         lp_columns: lp.cols(),
         lp_rows: lp.rows.len(),
         generated_rows: lp.generated_rows,
@@ -217,8 +220,9 @@ pub fn render_text(r: &Report, proof: bool) -> String {
     if !r.dropped.is_empty() {
         let _ = writeln!(
             s,
-            "restricted: dropped {} (relaxation: the bound stays valid)",
-            r.dropped.join(" ")
+            "restricted: dropped {} and {} constraints on them (relaxation: the bound stays valid)",
+            r.dropped.join(" "),
+            r.constraints_dropped
         );
     }
     let _ = writeln!(s, "constraints used ({}):", r.constraints_used.len());
