@@ -42,6 +42,9 @@ fn summation_claims(k: u32) {
     // A false claim: H(Z1..ZK) ≥ K is not provable (the LP optimum is K−1).
     let r = run(&m, &q(&m, "RZsum", None, Some(&k.to_string()))).unwrap();
     assert_eq!(r.status, Status::NotProvable, "{r:#?}");
+    // … with an exactly checked feasible point at K−1 as evidence.
+    let want = (k - 1).to_string();
+    assert_eq!(r.witness_value.as_deref(), Some(want.as_str()), "{r:#?}");
 }
 
 #[test]

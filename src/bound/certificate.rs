@@ -249,6 +249,31 @@ fn solve_exact(
     Some(x)
 }
 
+/// An exactly feasible point near the LP's optimum: the column values rounded to fractions,
+/// every row checked exactly. Returns its objective value; it shows that no Shannon-type
+/// argument from these constraints proves more than that value.
+pub fn witness(lp: &Lp, primal: &[f64]) -> Option<BigRational> {
+    let x: Vec<BigRational> = primal.iter().map(|&v| rationalise(v, 10_000)).collect();
+    for r in &lp.rows {
+        let lhs: BigRational = r
+            .coefs
+            .iter()
+            .map(|&(j, c)| &x[j] * BigRational::from(BigInt::from(c)))
+            .sum();
+        let rhs = BigRational::from(BigInt::from(r.rhs));
+        if (r.equality && lhs != rhs) || (!r.equality && lhs < rhs) {
+            return None;
+        }
+    }
+    Some(
+        lp.objective
+            .iter()
+            .zip(&x)
+            .map(|(&c, v)| v * BigRational::from(BigInt::from(c)))
+            .sum(),
+    )
+}
+
 /// A float for display (JSON keeps the exact string).
 pub fn approx(r: &BigRational) -> f64 {
     r.numer().to_f64().unwrap_or(f64::NAN) / r.denom().to_f64().unwrap_or(f64::NAN)

@@ -345,6 +345,8 @@ impl Acc {
 /// The LP's floating-point optimum and row duals.
 pub struct Solved {
     pub value: f64,
+    /// Column values of the optimal point.
+    pub primal: Vec<f64>,
     pub duals: Vec<f64>,
     pub seconds: f64,
 }
@@ -390,11 +392,13 @@ pub fn solve(lp: &Lp) -> Result<Solved, BoundError> {
         .enumerate()
         .map(|(j, &c)| c as f64 * sol.value(x[j]))
         .sum();
+    let primal = x.iter().map(|&v| sol.value(v)).collect();
     let dual = sol.compute_dual();
     use good_lp::solvers::DualValues;
     let duals = refs.into_iter().map(|r| dual.dual(r)).collect();
     Ok(Solved {
         value,
+        primal,
         duals,
         seconds: start.elapsed().as_secs_f64(),
     })

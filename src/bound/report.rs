@@ -69,6 +69,8 @@ pub struct Report {
     pub certificate_method: Option<String>,
     pub proof: Vec<ProofLine>,
     pub failure: Option<String>,
+    /// With NOT PROVABLE: objective value of an exactly verified feasible point (if found).
+    pub witness_value: Option<String>,
     pub paper: Option<Paper>,
 }
 
@@ -126,6 +128,11 @@ pub fn assemble(
         Err(_) => vec![],
     };
     let bound = cert.as_ref().ok().map(|c| c.bound.clone());
+    let witness_value = (status == Status::NotProvable)
+        .then(|| super::certificate::witness(lp, &solved.primal))
+        .flatten()
+        .filter(|w| q.claim.as_ref().is_some_and(|c| w < c))
+        .map(|w| w.to_string());
     let paper = match q.objective.as_slice() {
         [Term::Rate(r)] => p.model.rates[*r].paper.as_ref().map(|(v, f)| Paper {
             value: v.to_string(),
@@ -154,6 +161,7 @@ pub fn assemble(
         certificate_method: cert.as_ref().ok().map(|c| c.method.to_string()),
         proof,
         failure,
+        witness_value,
         paper,
     }
 }
@@ -267,6 +275,21 @@ pub fn render_text(r: &Report, proof: bool) -> String {
                 r.claim.as_deref().unwrap_or("?"),
                 r.failure.as_deref().unwrap_or("")
             );
+            match &r.witness_value {
+                Some(w) => {
+                    let _ = writeln!(
+                        s,
+                        "  exact witness: a rational point satisfying every LP row (checked exactly) has {} = {w}",
+                        r.objective
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        s,
+                        "  (judged from the floating-point LP optimum; no exact witness point found)"
+                    );
+                }
+            }
             if let Some(b) = &r.bound {
                 let _ = writeln!(s, "  (what is certified: {} ≥ {b})", r.objective);
             }
