@@ -14,6 +14,7 @@ fn q(model: &Model, minimize: &str, restrict: Option<&str>, claim: Option<&str>)
         objective_text: minimize.into(),
         keep: restrict.map(|r| model.parse_set(r).unwrap()),
         claim: claim.map(|c| c.parse().unwrap()),
+        shorten: false,
     }
 }
 
@@ -244,4 +245,27 @@ fn rate_with_no_kept_message_is_a_usage_error() {
     let m = models::dropout(3, 2, 0).unwrap();
     let r = run(&m, &q(&m, "R2", Some("W1,W2,W3,X1,X2,X3,S12"), None));
     assert!(matches!(r, Err(itsa::bound::BoundError::Usage(_))), "{r:?}");
+}
+
+/// --shorten: a second LP finds a certificate of minimum total weight; it must still verify
+/// exactly, prove the same bound, and be shorter than the vertex dual.
+#[test]
+fn shortened_certificate_verifies_and_is_shorter() {
+    let m = models::dropout(3, 2, 0).unwrap();
+    let mut query = q(
+        &m,
+        "R2",
+        Some("W1,W2,W3,X1,X2,X3,Y1@12,Y2@12,S12,S13"),
+        None,
+    );
+    let long = run(&m, &query).unwrap();
+    query.shorten = true;
+    let short = run(&m, &query).unwrap();
+    proved(&short, "1/2");
+    assert!(
+        short.proof.len() < long.proof.len(),
+        "{} vs {}",
+        short.proof.len(),
+        long.proof.len()
+    );
 }

@@ -75,6 +75,9 @@ pub struct QueryArgs {
     /// Print the certificate as a proof, one weighted inequality per line.
     #[arg(long)]
     pub proof: bool,
+    /// Look for a shorter certificate (minimum total weight; solves a second LP).
+    #[arg(long)]
+    pub shorten: bool,
 }
 
 /// Run the command; returns the text to print and the report (for the exit code).
@@ -138,5 +141,6 @@ pub fn query(model: &Model, q: &QueryArgs) -> Result<Query, BoundError> {
             .map(|r| model.parse_set(r))
             .transpose()?,
         claim,
+        shorten: q.shorten,
     })
 }

@@ -403,3 +403,53 @@ pub fn solve(lp: &Lp) -> Result<Solved, BoundError> {
         seconds: start.elapsed().as_secs_f64(),
     })
 }
+
+/// A sparser dual for a shorter proof: minimise Σ|y_i| over all y with Σ y_i·row_i =
+/// objective, y ≥ 0 on inequalities and Σ y_i·rhs_i ≥ `bound` (the dual LP with the bound
+/// fixed). Returns the y values (same orientation as a certificate).
+pub fn sparsest_dual(lp: &Lp, bound: f64) -> Result<Vec<f64>, BoundError> {
+    let mut vars = ProblemVariables::new();
+    let pos = vars.add_vector(variable().min(0), lp.rows.len());
+    // Equality rows may carry either sign: y = pos − neg.
+    let neg: Vec<Option<good_lp::Variable>> = lp
+        .rows
+        .iter()
+        .map(|r| r.equality.then(|| vars.add(variable().min(0))))
+        .collect();
+    let weight: Expression = pos
+        .iter()
+        .copied()
+        .map(Expression::from)
+        .chain(neg.iter().flatten().copied().map(Expression::from))
+        .sum();
+    let mut model = vars
+        .minimise(weight)
+        .using(highs)
+        .set_solver(HighsSolverType::Ipm);
+    let y = |i: usize| -> Expression {
+        match neg[i] {
+            Some(n) => pos[i] - n,
+            None => pos[i].into(),
+        }
+    };
+    let mut per_col: Vec<Expression> = vec![Expression::from(0.0); lp.cols()];
+    let mut value = Expression::from(0.0);
+    for (i, r) in lp.rows.iter().enumerate() {
+        for &(j, c) in &r.coefs {
+            per_col[j] += c as f64 * y(i);
+        }
+        if r.rhs != 0 {
+            value += r.rhs as f64 * y(i);
+        }
+    }
+    for (j, e) in per_col.into_iter().enumerate() {
+        model.add_constraint(e.eq(lp.objective[j] as f64));
+    }
+    model.add_constraint(value.geq(bound - 1e-9));
+    let sol = model
+        .solve()
+        .map_err(|e| BoundError::Solver(format!("shortening the proof: {e}")))?;
+    Ok((0..lp.rows.len())
+        .map(|i| sol.value(pos[i]) - neg[i].map_or(0.0, |n| sol.value(n)))
+        .collect())
+}
