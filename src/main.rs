@@ -83,6 +83,26 @@ enum ConstructModel {
         #[command(flatten)]
         common: ConstructCommon,
     },
+    /// Threshold key-sharing skeleton (models.md §5.6): threshold Joye–Libert or Bonawitz et al.
+    ThresholdSharing {
+        /// n: number of clients.
+        #[arg(long, value_name = "n")]
+        clients: u32,
+        /// t: Shamir threshold (shares needed to reconstruct).
+        #[arg(long, value_name = "t")]
+        threshold: u32,
+        /// |C|: corrupted clients colluding with the server [default: n − t, the paper's convention].
+        #[arg(long, value_name = "C")]
+        corrupted: Option<u32>,
+        /// Which protocol's skeleton: tjl (seed 001) or bonawitz (CCS'17).
+        #[arg(long, default_value = "tjl", value_parser = ["tjl", "bonawitz"])]
+        scheme: String,
+        /// m: input dimension (symbols per input).
+        #[arg(long, value_name = "m", default_value_t = 1)]
+        input_length: usize,
+        #[command(flatten)]
+        common: ConstructCommon,
+    },
 }
 
 #[derive(clap::Args)]
@@ -109,6 +129,22 @@ fn construct(model: ConstructModel) -> ExitCode {
             itsa::models::dropout::construct_spec(users, min_survivors, colluders, common.prime),
             common,
         ),
+        ConstructModel::ThresholdSharing {
+            clients,
+            threshold,
+            corrupted,
+            scheme,
+            input_length,
+            common,
+        } => {
+            use itsa::models::threshold_sharing::{construct_spec, Protocol};
+            let protocol = Protocol::parse(&scheme).unwrap_or(Protocol::Tjl);
+            let c = corrupted.unwrap_or(clients.saturating_sub(threshold));
+            (
+                construct_spec(protocol, clients, threshold, c, input_length, common.prime),
+                common,
+            )
+        }
     };
     if let Some(out) = &common.output {
         if out.extension().is_none_or(|e| e != "toml") {

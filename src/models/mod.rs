@@ -7,6 +7,7 @@ pub mod dropout;
 pub mod hierarchical;
 pub mod hierarchical_collusion;
 pub mod multi_server;
+pub mod threshold_sharing;
 
 use std::collections::HashSet;
 
@@ -17,12 +18,13 @@ use crate::scheme::{Name, Scheme, SourceKind, Span, SpecError};
 use crate::verify::{Blocks, Header, Plan};
 
 /// Models itsa knows, as written in `model = "..."`.
-pub const MODELS: &[&str] = &["dropout", "hierarchical"];
+pub const MODELS: &[&str] = &["dropout", "hierarchical", "threshold-sharing"];
 
 #[derive(Debug, Clone)]
 pub enum Model {
     Dropout(dropout::Dropout),
     Hierarchical(hierarchical::Hierarchical),
+    ThresholdSharing(threshold_sharing::ThresholdSharing),
 }
 
 impl Model {
@@ -32,6 +34,9 @@ impl Model {
             "dropout" => Ok(Model::Dropout(dropout::Dropout::from_scheme(s)?)),
             "hierarchical" => Ok(Model::Hierarchical(
                 hierarchical::Hierarchical::from_scheme(s)?,
+            )),
+            "threshold-sharing" => Ok(Model::ThresholdSharing(
+                threshold_sharing::ThresholdSharing::from_scheme(s)?,
             )),
             other => Err(s.error_at(
                 s.model_span,
@@ -47,6 +52,7 @@ impl Model {
         match self {
             Model::Dropout(_) => "dropout",
             Model::Hierarchical(_) => "hierarchical",
+            Model::ThresholdSharing(_) => "threshold-sharing",
         }
     }
 
@@ -54,6 +60,7 @@ impl Model {
         match self {
             Model::Dropout(_) => dropout::SOURCE,
             Model::Hierarchical(_) => hierarchical::SOURCE,
+            Model::ThresholdSharing(_) => threshold_sharing::SOURCE,
         }
     }
 
@@ -61,6 +68,7 @@ impl Model {
         match self {
             Model::Dropout(m) => m.params(),
             Model::Hierarchical(m) => m.params(),
+            Model::ThresholdSharing(m) => m.params(),
         }
     }
 
@@ -69,6 +77,7 @@ impl Model {
         match self {
             Model::Dropout(m) => m.count_checks(),
             Model::Hierarchical(m) => m.count_checks(),
+            Model::ThresholdSharing(m) => m.count_checks(),
         }
     }
 
@@ -76,6 +85,7 @@ impl Model {
         match self {
             Model::Dropout(m) => m.plan(s),
             Model::Hierarchical(m) => m.plan(s),
+            Model::ThresholdSharing(m) => m.plan(s),
         }
     }
 
@@ -84,6 +94,8 @@ impl Model {
         let (achieved, region) = match self {
             Model::Dropout(m) => (m.achieved_rates(s), m.optimal_region()),
             Model::Hierarchical(m) => (m.achieved_rates(s), m.optimal_region(s)),
+            // A threshold model has no rate region: report its communication instead.
+            Model::ThresholdSharing(m) => return m.communication(s),
         };
         let mut r = crate::region::achieved::compare(&achieved, &region, verified);
         if let Model::Hierarchical(m) = self {

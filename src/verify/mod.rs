@@ -6,6 +6,8 @@
 //! * Security      I(inputs; view | cond) = tail(view ∪ cond) − tail(cond), where `tail` counts
 //!   basis rows whose pivot is an input column (randomness columns come first), i.e. the
 //!   dimension of the key-free part of the span.
+//! * Hiding        I(target; view) = rk(target) − (rk(view, target) − rk(view)) = 0: the view
+//!   determines no nonzero combination of the target (one input, say), whatever else it leaks.
 //!
 //! Checks are evaluated in parallel over contiguous chunks (rayon); each worker keeps the
 //! echelon bases of the longest block prefix shared with its previous check, so consecutive
@@ -91,6 +93,12 @@ pub enum Condition {
     Secure {
         view: Vec<BlockId>,
         cond: Vec<BlockId>,
+    },
+    /// I(target; view) = 0: nothing about the target is determined by the view. Unlike
+    /// `Secure`, other inputs may leak; the outcome is the dimension of the revealed part.
+    Hidden {
+        view: Vec<BlockId>,
+        target: Vec<BlockId>,
     },
 }
 
@@ -204,6 +212,18 @@ impl Worker<'_> {
                 let known = self.cond.extend(cond, self.blocks).tail_rank();
                 (with_view - known) as Outcome
             }
+            Condition::Hidden { view, target } => {
+                let rows = |e: &mut Echelon| {
+                    target
+                        .iter()
+                        .map(|&t| e.insert_all(self.blocks.get(t).rows.iter().map(|r| r.as_slice())))
+                        .sum::<usize>()
+                };
+                let mut e = self.full.extend(view, self.blocks).clone();
+                let added = rows(&mut e);
+                let alone = rows(&mut self.full.empty.clone());
+                (alone - added) as Outcome
+            }
         }
     }
 }
@@ -244,6 +264,13 @@ impl Space {
         let mut all = c.clone();
         all.insert_all(view.iter().map(|r| r.as_slice()));
         all.tail_rank() - c.tail_rank()
+    }
+
+    /// I(target; view) in symbols: rk(target) − (rk(view, target) − rk(view)), from scratch.
+    pub fn revealed(&self, view: &[Vec<u32>], target: &[Vec<u32>]) -> usize {
+        let mut alone = self.empty();
+        alone.insert_all(target.iter().map(|r| r.as_slice()));
+        alone.rank() - self.conditional_entropy(view, target)
     }
 }
 
@@ -356,16 +383,20 @@ mod tests {
                     (0..n).map(|_| ids[g.next(8) as usize]).collect()
                 };
                 let (nv, nc) = (1 + g.next(4), g.next(3));
-                let condition = if g.next(2) == 0 {
-                    Condition::Decodable {
+                let condition = match g.next(3) {
+                    0 => Condition::Decodable {
                         view: pick(&mut g, nv),
                         target: pick(&mut g, 1 + nc),
-                    }
-                } else {
-                    Condition::Secure {
+                    },
+                    1 => Condition::Hidden {
+                        view: pick(&mut g, nv),
+                        target: pick(&mut g, 1 + nc),
+                    },
+                    _ => 
+Condition::Secure {
                         view: pick(&mut g, nv),
                         cond: pick(&mut g, nc),
-                    }
+                    },
                 };
                 checks.push(Check {
                     sets: vec![],
@@ -390,6 +421,9 @@ mod tests {
                         space.conditional_entropy(&rows(view), &rows(target))
                     }
                     Condition::Secure { view, cond } => space.leakage(&rows(view), &rows(cond)),
+                    Condition::Hidden { view, target } => {
+                        space.revealed(&rows(view), &rows(target))
+                    }
                 };
                 assert_eq!(o as usize, want, "seed {seed}");
             }

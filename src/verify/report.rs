@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::witness::{decode, leaks, Decoder, Missing, Witness};
+use super::witness::{decode, leaks, reveals, Decoder, Missing, Witness};
 use super::{Blocks, Check, Condition, Family, Options, Outcome};
 use crate::scheme::Scheme;
 
@@ -38,7 +38,7 @@ pub struct SetLabel {
 #[derive(Debug, Clone, Serialize)]
 pub struct Example {
     pub sets: Vec<SetLabel>,
-    /// "not-decodable" or "leak".
+    /// "not-decodable", "leak" or "revealed" (a `Hidden` target determined by the view).
     pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rank_deficit: Option<u32>,
@@ -142,6 +142,14 @@ pub(super) fn family_report(
                 leak_dimension: Some(o),
                 witnesses: leaks(scheme, blocks, view, cond),
             },
+            Condition::Hidden { view, target } => Example {
+                sets: set_labels(c),
+                kind: "revealed",
+                rank_deficit: None,
+                missing: vec![],
+                leak_dimension: Some(o),
+                witnesses: reveals(scheme, blocks, view, target),
+            },
         })
         .collect();
     let decoders = if fam.decoders {
@@ -154,7 +162,7 @@ pub(super) fn family_report(
                     sets: set_labels(c),
                     decoders: decode(scheme, blocks, view, target).0,
                 }),
-                Condition::Secure { .. } => None,
+                Condition::Secure { .. } | Condition::Hidden { .. } => None,
             })
             .take(opts.max_decoders)
             .collect()
@@ -229,6 +237,18 @@ pub fn render_text(r: &Report) -> String {
                             "         {} is not determined (left after elimination: {})",
                             m.target, m.residual
                         );
+                    }
+                }
+                "revealed" => {
+                    let _ = writeln!(
+                        o,
+                        "    FAIL {}: the view determines {} symbol(s) of the hidden target",
+                        show_sets(&e.sets),
+                        e.leak_dimension.unwrap_or(0)
+                    );
+                    for w in &e.witnesses {
+                        let _ = writeln!(o, "         witness  {}", w.expression);
+                        let _ = writeln!(o, "                = {}   (recovered)", w.reveals);
                     }
                 }
                 _ => {
