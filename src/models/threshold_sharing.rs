@@ -82,6 +82,9 @@ const ROLES: &[RoleSpec] = &[
 /// Largest n accepted (online sets, corrupted sets and splits are enumerated exhaustively).
 pub const MAX_CLIENTS: i64 = 10;
 
+/// Largest n of `itsa region threshold-sharing` (one exhaustive verification per t).
+pub const MAX_REGION_CLIENTS: u32 = 8;
+
 #[derive(Debug, Clone)]
 pub struct ThresholdSharing {
     pub clients: u32,
