@@ -128,7 +128,9 @@ impl ThresholdSharing {
             return Err(param_error(
                 s,
                 "corrupted",
-                format!("corrupted (|C|) must be in 0..n={n} (at least one honest client), found {c}"),
+                format!(
+                    "corrupted (|C|) must be in 0..n={n} (at least one honest client), found {c}"
+                ),
             ));
         }
         let mut roles = read_roles(s, ROLES)?.into_iter();
@@ -173,8 +175,12 @@ impl ThresholdSharing {
         let hint = format!("clients are 1..{}", self.clients);
         let inputs: HashSet<Name> = all.iter().map(|&u| self.input.name(&[u], None)).collect();
         inputs_match(s, &self.input, &inputs)?;
-        let (mut ys, mut st, mut sb, mut z) =
-            (HashSet::new(), HashSet::new(), HashSet::new(), HashSet::new());
+        let (mut ys, mut st, mut sb, mut z) = (
+            HashSet::new(),
+            HashSet::new(),
+            HashSet::new(),
+            HashSet::new(),
+        );
         for &u in &all {
             let n = self.masked.name(&[u], None);
             instance(s, &self.masked, &n)?;
@@ -198,7 +204,12 @@ impl ThresholdSharing {
         }
         no_strays(s, &self.masked, &ys, &hint)?;
         no_strays(s, &self.state, &st, &hint)?;
-        no_strays(s, &self.seed_share, &sb, &format!("{hint}; Sb[w,v] for every w, v"))?;
+        no_strays(
+            s,
+            &self.seed_share,
+            &sb,
+            &format!("{hint}; Sb[w,v] for every w, v"),
+        )?;
         no_strays(
             s,
             &self.recovery,
@@ -578,7 +589,9 @@ pub fn construct_spec(
     use crate::field::{is_prime, MAX_PRIME};
     let bad = |m: String| Err(ConstructError::Parameter(m));
     if !(2..=MAX_CLIENTS as u32).contains(&n) {
-        return bad(format!("--clients: n must be in 2..={MAX_CLIENTS}, found {n}"));
+        return bad(format!(
+            "--clients: n must be in 2..={MAX_CLIENTS}, found {n}"
+        ));
     }
     if !(1..=n).contains(&t) {
         return bad(format!("--threshold: t must be in 1..=n={n}, found {t}"));
@@ -719,11 +732,7 @@ pub fn construct_spec(
                 w.def(&format!("M[{u}]"), &terms.join(" "));
                 w.def(&format!("y[{u}]"), &format!("x[{u}] + b[{u}] + M[{u}]"));
                 let st = &mut state[(u - 1) as usize];
-                st.extend(
-                    all.iter()
-                        .filter(|&&v| v != u)
-                        .map(|&v| pair(u, v)),
-                );
+                st.extend(all.iter().filter(|&&v| v != u).map(|&v| pair(u, v)));
                 for &j in all.iter().filter(|&&j| j != u) {
                     st.extend(coefs("as", &format!("{u},{j}")));
                 }
@@ -748,7 +757,9 @@ pub fn construct_spec(
             }
         }
     }
-    w.comment("Sb[u,v]: client v's share of u's blinding seed (sent at round 1 over a private channel).");
+    w.comment(
+        "Sb[u,v]: client v's share of u's blinding seed (sent at round 1 over a private channel).",
+    );
     for &u in &all {
         state[(u - 1) as usize].extend(coefs("ab", &u.to_string()));
         for &v in &all {
@@ -758,7 +769,9 @@ pub fn construct_spec(
             );
         }
     }
-    w.comment("S[u]: client u's state — own keys, seeds and coefficients, and every share it holds.");
+    w.comment(
+        "S[u]: client u's state — own keys, seeds and coefficients, and every share it holds.",
+    );
     for &u in &all {
         let st = &mut state[(u - 1) as usize];
         for &x in &all {

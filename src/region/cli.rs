@@ -280,7 +280,9 @@ pub struct Output {
 pub fn run(args: &RegionArgs) -> Result<Output, RegionError> {
     let Some((name, params, out)) = args.model.parts() else {
         let ModelArgs::ThresholdSharing(a) = &args.model else {
-            return Err(RegionError::Usage("internal error: unknown region model".into()));
+            return Err(RegionError::Usage(
+                "internal error: unknown region model".into(),
+            ));
         };
         return run_threshold(a);
     };

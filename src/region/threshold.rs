@@ -10,9 +10,9 @@
 use serde::Serialize;
 
 use super::RegionError;
-use crate::construct::read_and_verify;
 use crate::models::threshold_sharing::{construct_spec, Protocol};
-use crate::verify::{Options, Report};
+use crate::models::Model;
+use crate::verify::{evaluate, Space};
 
 /// Verified outcome at one threshold.
 #[derive(Debug, Clone, Serialize)]
@@ -55,10 +55,6 @@ fn smallest(rows: &[Row], secure: impl Fn(&Row) -> bool) -> Option<u32> {
     (insecure_above > 0).then(|| rows[rows.len() - insecure_above].threshold)
 }
 
-fn failures(r: &Report, family: &str) -> (usize, usize) {
-    r.family(family).map_or((0, 0), |f| (f.checks, f.failures))
-}
-
 /// Verify the skeleton for every 2 ≤ t ≤ n with |C| = n − t.
 pub fn table(protocol: Protocol, n: u32, prime: Option<u64>) -> Result<Table, RegionError> {
     if !(3..=crate::models::threshold_sharing::MAX_REGION_CLIENTS).contains(&n) {
@@ -70,27 +66,45 @@ pub fn table(protocol: Protocol, n: u32, prime: Option<u64>) -> Result<Table, Re
             ),
         ));
     }
-    let opts = Options {
-        max_failures: 0,
-        max_decoders: 0,
-        progress: false,
-    };
+    let internal = |e: String| RegionError::Usage(format!("internal error: {e}"));
     let mut rows = Vec::new();
     let mut p = 0;
     for t in 2..=n {
-        let spec = construct_spec(protocol, n, t, n - t, 1, prime)
+        let c = n - t;
+        let spec = construct_spec(protocol, n, t, c, 1, prime)
             .map_err(|e| RegionError::Usage(e.to_string()))?;
-        let report = read_and_verify(&spec, &opts).map_err(|e| RegionError::Usage(e.to_string()))?;
-        p = report.header.prime;
+        let scheme = crate::scheme::read_spec_str(&spec, "<constructed>")
+            .map_err(|e| internal(e.to_string()))?;
+        let model = Model::from_scheme(&scheme).map_err(|e| internal(e.to_string()))?;
+        p = scheme.field.p();
+        // The model checks every |C| ≤ bound; the table is about |C| = n − t exactly.
+        let mut plan = model.plan(&scheme);
+        for f in &mut plan.families {
+            f.checks.retain(|ch| {
+                ch.sets
+                    .iter()
+                    .all(|(name, set)| *name != "C" || set.len() == c as usize)
+            });
+        }
+        let outcomes = evaluate(Space::of(&scheme), &plan, false);
+        let count = |family: &str| {
+            plan.families
+                .iter()
+                .zip(&outcomes)
+                .find(|(f, _)| f.name == family)
+                .map_or((0, 0), |(f, o)| {
+                    (f.checks.len(), o.iter().filter(|&&x| x != 0).count())
+                })
+        };
         for fam in ["locality", "correctness"] {
-            if failures(&report, fam).1 != 0 {
-                return Err(RegionError::Usage(format!(
-                    "internal error: the constructed skeleton (n={n}, t={t}) fails `{fam}`"
+            if count(fam).1 != 0 {
+                return Err(internal(format!(
+                    "the constructed skeleton (n={n}, t={t}) fails `{fam}`"
                 )));
             }
         }
-        let (pc, pf) = failures(&report, "passive-security");
-        let (ac, af) = failures(&report, "active-security");
+        let (pc, pf) = count("passive-security");
+        let (ac, af) = count("active-security");
         rows.push(Row {
             threshold: t,
             corrupted: n - t,
@@ -146,7 +160,10 @@ pub fn text(t: &Table) -> String {
         scheme_title(t.scheme),
         t.prime
     );
-    let _ = writeln!(o, "     t  |C|  passive (|C| < t?)         active (n + |C| < 2t?)");
+    let _ = writeln!(
+        o,
+        "     t  |C|  passive (|C| < t?)         active (n + |C| < 2t?)"
+    );
     for r in &t.rows {
         let cell = |secure: bool, failed: usize, checks: usize, bad: &str| {
             if secure {
@@ -160,8 +177,18 @@ pub fn text(t: &Table) -> String {
             "  {:>4}  {:>3}  {:<25}  {}",
             r.threshold,
             r.corrupted,
-            cell(r.passive_secure(), r.passive_failures, r.passive_checks, "leaks"),
-            cell(r.active_secure(), r.active_failures, r.active_checks, "ATTACK")
+            cell(
+                r.passive_secure(),
+                r.passive_failures,
+                r.passive_checks,
+                "leaks"
+            ),
+            cell(
+                r.active_secure(),
+                r.active_failures,
+                r.active_checks,
+                "ATTACK"
+            )
         );
     }
     let _ = writeln!(
@@ -243,11 +270,19 @@ mod tests {
 
     #[test]
     fn smallest_secure_threshold_is_the_start_of_the_secure_tail() {
-        let rows = vec![row(2, false, false), row(3, true, false), row(4, true, true)];
+        let rows = vec![
+            row(2, false, false),
+            row(3, true, false),
+            row(4, true, true),
+        ];
         assert_eq!(smallest(&rows, Row::passive_secure), Some(3));
         assert_eq!(smallest(&rows, Row::active_secure), Some(4));
         // A secure row below an insecure one does not count.
-        let rows = vec![row(2, true, false), row(3, false, false), row(4, true, false)];
+        let rows = vec![
+            row(2, true, false),
+            row(3, false, false),
+            row(4, true, false),
+        ];
         assert_eq!(smallest(&rows, Row::passive_secure), Some(4));
         assert_eq!(smallest(&rows, Row::active_secure), None);
     }

@@ -216,7 +216,9 @@ impl Worker<'_> {
                 let rows = |e: &mut Echelon| {
                     target
                         .iter()
-                        .map(|&t| e.insert_all(self.blocks.get(t).rows.iter().map(|r| r.as_slice())))
+                        .map(|&t| {
+                            e.insert_all(self.blocks.get(t).rows.iter().map(|r| r.as_slice()))
+                        })
                         .sum::<usize>()
                 };
                 let mut e = self.full.extend(view, self.blocks).clone();
@@ -392,8 +394,7 @@ mod tests {
                         view: pick(&mut g, nv),
                         target: pick(&mut g, 1 + nc),
                     },
-                    _ => 
-Condition::Secure {
+                    _ => Condition::Secure {
                         view: pick(&mut g, nv),
                         cond: pick(&mut g, nc),
                     },
