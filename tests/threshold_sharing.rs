@@ -74,6 +74,15 @@ fn grid(protocol: Protocol, max_n: u32, prefix_from: u32) {
     for n in 3..=max_n {
         for t in 2..=n {
             let bound = t.min(n - 1);
+            for c in [bound, n - 1] {
+                let spec = construct_spec(protocol, n, t, c, 1, None).unwrap();
+                let (s, m) = load(&spec);
+                assert_eq!(
+                    m.count_checks(),
+                    m.plan(&s).num_checks() as u128,
+                    "count n={n} t={t}"
+                );
+            }
             let families = ["locality", "correctness", "passive-security"];
             let (plan, out) = evaluate(protocol, (n, t, bound), &families, u32::MAX);
             for (f, o) in plan.families.iter().zip(&out) {

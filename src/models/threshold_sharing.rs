@@ -240,7 +240,11 @@ impl ThresholdSharing {
         let correctness: u128 = (t..=n).map(|s| binomial(n, s) * binomial(s, t)).sum();
         let passive = count_subsets(n, t, n) * count_subsets(n, 0, c);
         let active: u128 = (0..=c.min(n.saturating_sub(2)))
-            .map(|k| binomial(n, k) * (n - k) as u128 * (1u128 << (n - k)))
+            .map(|k| {
+                // Splits exist only when "u failed" leaves at least t clients online.
+                let splits = if n > t { 1u128 << (n - k) } else { 1 };
+                binomial(n, k) * (n - k) as u128 * splits
+            })
             .sum();
         locality + correctness + passive + active
     }

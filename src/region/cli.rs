@@ -185,10 +185,17 @@ fn run_threshold(a: &ThresholdArgs) -> Result<Output, RegionError> {
     Ok(Output { stdout, plot: None })
 }
 
+/// Model name, the given `(flag, value)` pairs, and the output options.
+type Parts<'a> = (
+    &'static str,
+    Vec<(&'static str, Option<u64>)>,
+    &'a OutputArgs,
+);
+
 impl ModelArgs {
     /// Model name, the given `(flag, value)` pairs, and the output options (`None` for the
     /// threshold table, which is not a catalog region).
-    fn parts(&self) -> Option<(&'static str, Vec<(&'static str, Option<u64>)>, &OutputArgs)> {
+    fn parts(&self) -> Option<Parts<'_>> {
         Some(match self {
             ModelArgs::ThresholdSharing(_) => return None,
             ModelArgs::Dropout {

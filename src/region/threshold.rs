@@ -222,6 +222,15 @@ pub fn sweep_text(tables: &[Table]) -> String {
         o,
         "     n    p  passive (verified)  seed t > n/2     active (verified)  seed t > 2n/3"
     );
+    // The seed's closed form, ticked when the verified value agrees.
+    let seed = |verified: Option<u32>, claim: u32| {
+        let mark = if verified == Some(claim) {
+            "✓"
+        } else {
+            "✗"
+        };
+        format!("t ≥ {claim} {mark}")
+    };
     for t in tables {
         let _ = writeln!(
             o,
@@ -229,25 +238,9 @@ pub fn sweep_text(tables: &[Table]) -> String {
             t.clients,
             t.prime,
             show(t.passive_min),
-            format!(
-                "t ≥ {} {}",
-                t.seed_passive_min,
-                if agreement(t.passive_min, t.seed_passive_min) == "agrees" {
-                    "✓"
-                } else {
-                    "✗"
-                }
-            ),
+            seed(t.passive_min, t.seed_passive_min),
             show(t.active_min),
-            format!(
-                "t ≥ {} {}",
-                t.seed_active_min,
-                if agreement(t.active_min, t.seed_active_min) == "agrees" {
-                    "✓"
-                } else {
-                    "✗"
-                }
-            ),
+            seed(t.active_min, t.seed_active_min),
         );
     }
     o
