@@ -514,6 +514,9 @@ impl ThresholdSharing {
             reference: None,
         };
         RateReport {
+            title: Some(format!(
+                "communication (exact, F_p elements per aggregation; n = {n}, m = {m})"
+            )),
             lines: vec![
                 line(
                     "client",
@@ -529,7 +532,7 @@ impl ThresholdSharing {
                 ),
             ],
             notes: vec![
-                format!("communication, not rates: counted in F_p elements from the messages of the spec (n = {n}, input dimension m = {m})"),
+                "counted from the messages of the spec; there is no rate region for this model".into(),
                 "the skeleton replaces the PRG by the identity, so a seed share carries m elements instead of one: the skeleton's counts are the seed's with every share multiplied by m (docs/threshold-sharing.md)".into(),
             ],
             alarm: false,

@@ -35,6 +35,9 @@ pub struct RateLine {
 /// The rates section of a verification report.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct RateReport {
+    /// Heading of the section when it is not a rate comparison (e.g. communication counts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     pub lines: Vec<RateLine>,
     pub notes: Vec<String>,
     /// True when a verified scheme beats the converse or exists where none can: something

@@ -299,7 +299,11 @@ pub fn render_text(r: &Report) -> String {
 
 fn render_rates(o: &mut String, rates: &crate::region::achieved::RateReport) {
     use std::fmt::Write;
-    let _ = writeln!(o, "\n  rates (exact): achieved vs the optimal region");
+    let title = rates
+        .title
+        .as_deref()
+        .unwrap_or("rates (exact): achieved vs the optimal region");
+    let _ = writeln!(o, "\n  {title}");
     let w = |f: &dyn Fn(&crate::region::achieved::RateLine) -> usize| {
         rates.lines.iter().map(f).max().unwrap_or(0)
     };
