@@ -285,13 +285,13 @@ pub struct Output {
 
 /// Compute the answer. Errors are bad parameters or usage (exit code 2).
 pub fn run(args: &RegionArgs) -> Result<Output, RegionError> {
-    let Some((name, params, out)) = args.model.parts() else {
-        let ModelArgs::ThresholdSharing(a) = &args.model else {
-            return Err(RegionError::Usage(
-                "internal error: unknown region model".into(),
-            ));
-        };
+    if let ModelArgs::ThresholdSharing(a) = &args.model {
         return run_threshold(a);
+    }
+    let Some((name, params, out)) = args.model.parts() else {
+        return Err(RegionError::Usage(
+            "internal error: not a catalog model".into(),
+        ));
     };
     let model: &'static Model = catalog::find(name)?;
     let given: Vec<(&str, u64)> = params
