@@ -53,6 +53,9 @@ enum Command {
         #[command(subcommand)]
         model: ConstructModel,
     },
+    /// Real-valued NS-LCC under profiled workers (seed 002): MIS bound, Byzantine error
+    /// localization, index assignment (floating point; see docs/coded-computing.md).
+    Lcc(itsa::coded::cli::LccArgs),
     /// Re-verify a collection of specs and compare each with its [expect] table (for CI).
     Test {
         /// Spec files or directories (searched recursively for *.toml).
@@ -197,6 +200,19 @@ fn main() -> ExitCode {
             }
         },
         Command::Construct { model } => construct(model),
+        Command::Lcc(args) => match itsa::coded::cli::run(&args) {
+            Ok(out) => {
+                let _ = std::io::stdout().write_all(out.stdout.as_bytes());
+                if let Some(path) = out.plot {
+                    eprintln!("wrote {}", path.display());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Test { paths, json, junit } => {
             let files = match itsa::suite::collect(&paths) {
                 Ok(f) if f.is_empty() => {
