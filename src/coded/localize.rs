@@ -235,11 +235,14 @@ impl Estimate {
         let denom = 1.0 + z * z / n;
         let centre = (p + z * z / (2.0 * n)) / denom;
         let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denom;
+        // The exact ends: no failure seen means the interval starts at 0 (and all means 1).
+        let lo = if failures == 0 { 0.0 } else { (centre - half).max(0.0) };
+        let hi = if failures >= trials { 1.0 } else { (centre + half).min(1.0) };
         Self {
             failures,
             trials,
             p,
-            ci95: ((centre - half).max(0.0), (centre + half).min(1.0)),
+            ci95: (lo, hi),
         }
     }
 }

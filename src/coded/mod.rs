@@ -257,20 +257,28 @@ mod tests {
             error_std: 1.0,
             c: 1.0,
             sigma_n: 1.0,
-            trials: 300,
+            trials: 120,
             seed: 11,
         };
         let sys = seed_system(Some(r));
         let mis_opt: Vec<u32> = [4].into_iter().chain(11..=21).collect();
-        let g = assign::greedy(21, 12, 3, &|s: &[u32]| sys.objective(Objective::Pep, 0.0, s), None);
+        // Greedy from pairs (s0 = A) keeps the test fast: 355 evaluations.
+        let g = assign::greedy(21, 12, 2, &|s: &[u32]| sys.objective(Objective::Pep, 0.0, s), None);
+        assert_eq!(g.evaluations, 355);
         let pep_opt = &g.best[0].set;
         assert_ne!(pep_opt, &mis_opt);
-        let at_mis = sys.metrics(&mis_opt).unwrap();
-        let at_pep = sys.metrics(pep_opt).unwrap();
+        // Re-estimate both sets on fresh random numbers with more trials.
+        let check = seed_system(Some(Robust { trials: 1000, seed: 99, ..r }));
+        let at_mis = check.metrics(&mis_opt).unwrap();
+        let at_pep = check.metrics(pep_opt).unwrap();
         let (pm, pp) = (at_mis.pep.unwrap(), at_pep.pep.unwrap());
         // Localization is clearly worse at the privacy optimum (confidence intervals apart) …
         assert!(pp.ci95.1 < pm.ci95.0, "{pp:?} vs {pm:?}");
         // … and privacy is clearly worse at the localization optimum.
         assert!(at_pep.max_trace > 10.0 * at_mis.max_trace);
+        eprintln!(
+            "Problem 2 (greedy): {pep_opt:?} P̄e {:.3} vs Problem 1 optimum P̄e {:.3}; traces {:.3e} vs {:.3e}",
+            pp.p, pm.p, at_pep.max_trace, at_mis.max_trace
+        );
     }
 }

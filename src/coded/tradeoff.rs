@@ -218,7 +218,7 @@ mod tests {
 
     #[test]
     fn sweep_ends_are_the_single_objective_optima_and_plot_renders() {
-        // A small system (N = 11, |U| = 6, K = 2, T = 1, deg f = 1, A = 1): brute force.
+        // A small system (N = 9, |U| = 5, K = 1, T = 1, deg f = 1, A = 1): brute force.
         let r = Robust {
             degree: 1,
             byzantine: 1,
@@ -226,13 +226,13 @@ mod tests {
             error_std: 1.0,
             c: 1.0,
             sigma_n: 1.0,
-            trials: 150,
+            trials: 100,
             seed: 5,
         };
-        let sys = System::new(2, 1, 11, 6, MisConstants::default(), Some(r)).unwrap();
+        let sys = System::new(1, 1, 9, 5, MisConstants::default(), Some(r)).unwrap();
         let pts = sweep(&sys, 2, Method::Brute, 1, None).unwrap();
         assert_eq!(pts.len(), 3);
-        let mis = sys.table.problem1(6, 1).unwrap();
+        let mis = sys.table.problem1(5, 1).unwrap();
         assert_eq!(pts[2].metrics.set, mis.best[0].set, "λ = 1 is Problem 1");
         let pep = solve(&sys, Objective::Pep, 0.0, Method::Brute, 1, 1, None);
         assert_eq!(pts[0].metrics.set, pep.best[0].set, "λ = 0 is Problem 2");
