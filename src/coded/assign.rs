@@ -61,7 +61,11 @@ impl TraceTable {
     pub fn new(enc: &Encoding) -> Self {
         let (n, t) = (enc.n, enc.t);
         let binom: Vec<Vec<usize>> = (0..=n)
-            .map(|x| (0..=t).map(|j| binomial(x as u64, j as u64) as usize).collect())
+            .map(|x| {
+                (0..=t)
+                    .map(|j| binomial(x as u64, j as u64) as usize)
+                    .collect()
+            })
             .collect();
         let mut table = Self {
             n,

@@ -57,7 +57,7 @@ pub struct RobustArgs {
     #[arg(long, default_value_t = 2, value_name = "A")]
     pub byzantine: usize,
     /// σ_p: precision-noise standard deviation added by every worker.
-    #[arg(long, default_value_t = 0.02, value_name = "SIGMA")]
+    #[arg(long, default_value_t = 0.002, value_name = "SIGMA")]
     pub precision_noise: f64,
     /// Standard deviation of a Byzantine worker's error.
     #[arg(long, default_value_t = 1.0, value_name = "SIGMA")]
@@ -290,7 +290,11 @@ pub fn run(args: &LccArgs) -> Result<Output, CodedError> {
             }
             let mut s = String::from("NS-LCC privacy of one assignment (MIS bound (11))\n");
             s += &header(&system);
-            let _ = writeln!(s, "  α (data then noise) = {}", fmt_nodes(&system.enc.alpha));
+            let _ = writeln!(
+                s,
+                "  α (data then noise) = {}",
+                fmt_nodes(&system.enc.alpha)
+            );
             let _ = writeln!(s, "  set {}", fmt_set(&set));
             let _ = writeln!(s, "  {}", metrics_line(&m));
             let _ = writeln!(
@@ -324,7 +328,8 @@ pub fn run(args: &LccArgs) -> Result<Output, CodedError> {
                     "metrics": m,
                 }))));
             }
-            let mut s = String::from("NS-LCC Byzantine error localization (DCT syndrome, error locator)\n");
+            let mut s =
+                String::from("NS-LCC Byzantine error localization (DCT syndrome, error locator)\n");
             s += &header(&system);
             let _ = writeln!(s, "  set {}", fmt_set(&set));
             let _ = writeln!(s, "  {}", metrics_line(&m));
@@ -347,7 +352,11 @@ pub fn run(args: &LccArgs) -> Result<Output, CodedError> {
             }
             let needs_sim = *objective != Objective::Mis;
             let system = build(sys, Some(robust).filter(|_| needs_sim))?;
-            let method = method.unwrap_or(if needs_sim { Method::Greedy } else { Method::Brute });
+            let method = method.unwrap_or(if needs_sim {
+                Method::Greedy
+            } else {
+                Method::Brute
+            });
             let s0 = check_s0(&system, *objective, *s0)?;
             let methods: Vec<Method> = if *compare || !needs_sim {
                 vec![method, other(method)]
@@ -362,9 +371,15 @@ pub fn run(args: &LccArgs) -> Result<Output, CodedError> {
                         crate::subsets::binomial(system.enc.n as u64, system.unreliable as u64)
                     }
                     Method::Brute => 0,
-                    Method::Greedy => assign::greedy_evaluations(system.enc.n, system.unreliable, s0),
+                    Method::Greedy => {
+                        assign::greedy_evaluations(system.enc.n, system.unreliable, s0)
+                    }
                 };
-                let bar = if needs_sim { progress(total as u64, *json) } else { None };
+                let bar = if needs_sim {
+                    progress(total as u64, *json)
+                } else {
+                    None
+                };
                 let s = tradeoff::solve(&system, *objective, *lambda, m, s0, *top, bar.as_ref());
                 if let Some(b) = bar {
                     b.finish_and_clear();
@@ -378,7 +393,11 @@ pub fn run(args: &LccArgs) -> Result<Output, CodedError> {
             }
             let gap = (searches.len() == 2).then(|| {
                 let v = |i: usize| searches[i].0.best[0].value;
-                let (b, g) = if methods_first_is_brute(&searches) { (v(0), v(1)) } else { (v(1), v(0)) };
+                let (b, g) = if methods_first_is_brute(&searches) {
+                    (v(0), v(1))
+                } else {
+                    (v(1), v(0))
+                };
                 g - b
             });
             if *json {
@@ -396,7 +415,8 @@ pub fn run(args: &LccArgs) -> Result<Output, CodedError> {
                     "greedy_minus_brute": gap,
                 }))));
             }
-            let mut s = String::from("NS-LCC assignment of evaluation indices to the unreliable workers\n");
+            let mut s =
+                String::from("NS-LCC assignment of evaluation indices to the unreliable workers\n");
             s += &header(&system);
             let _ = writeln!(s, "  objective {}", describe(*objective, *lambda));
             for (search, metrics) in &searches {
@@ -427,7 +447,11 @@ pub fn run(args: &LccArgs) -> Result<Output, CodedError> {
                 let _ = writeln!(
                     s,
                     "  greedy − brute force = {g:.5e} ({})",
-                    if g == 0.0 { "greedy found the optimum" } else { "greedy is suboptimal here" }
+                    if g == 0.0 {
+                        "greedy found the optimum"
+                    } else {
+                        "greedy is suboptimal here"
+                    }
                 );
             }
             Ok(text(s))
@@ -446,7 +470,9 @@ pub fn run(args: &LccArgs) -> Result<Output, CodedError> {
             let s0 = check_s0(&system, Objective::Joint, *s0)?;
             check_budget(&system, Objective::Joint, *method, *force)?;
             let per = match method {
-                Method::Brute => crate::subsets::binomial(system.enc.n as u64, system.unreliable as u64),
+                Method::Brute => {
+                    crate::subsets::binomial(system.enc.n as u64, system.unreliable as u64)
+                }
                 Method::Greedy => assign::greedy_evaluations(system.enc.n, system.unreliable, s0),
             };
             let bar = progress((per * (*steps as u128 + 1)) as u64, *json);
@@ -454,7 +480,11 @@ pub fn run(args: &LccArgs) -> Result<Output, CodedError> {
             if let Some(b) = bar {
                 b.finish_and_clear();
             }
-            let r = system.localizer.as_ref().map(|l| l.robust).expect("built with the simulator");
+            let r = system
+                .localizer
+                .as_ref()
+                .map(|l| l.robust)
+                .expect("built with the simulator");
             if let Some(path) = plot {
                 let sub = format!(
                     "N={} |U|={} K={} T={}, deg f={} A={} σp={} error std={}, {} trials, seed {}, {}",
@@ -478,7 +508,8 @@ pub fn run(args: &LccArgs) -> Result<Output, CodedError> {
                     "points": points,
                 }))
             } else {
-                let mut s = String::from("NS-LCC privacy/robustness trade-off (Problem 3 over λ)\n");
+                let mut s =
+                    String::from("NS-LCC privacy/robustness trade-off (Problem 3 over λ)\n");
                 s += &header(&system);
                 let _ = writeln!(s, "  objective {}", describe(Objective::Joint, f64::NAN));
                 for p in &points {
@@ -507,7 +538,9 @@ pub const JOINT_NORMALISATION: &str = "λ·MIS(I)/MIS_max + (1−λ)·P̄e(I); M
 fn describe(o: Objective, lambda: f64) -> String {
     match o {
         Objective::Mis => "Problem 1: min over index sets I of max_{𝒯⊆I,|𝒯|=T} tr(H_𝒯 H_𝒯ᵀ)".into(),
-        Objective::Pep => "Problem 2: min over index sets I of P̄e(I) (Monte Carlo, common random numbers)".into(),
+        Objective::Pep => {
+            "Problem 2: min over index sets I of P̄e(I) (Monte Carlo, common random numbers)".into()
+        }
         Objective::Joint if lambda.is_nan() => format!("Problem 3: {JOINT_NORMALISATION}"),
         Objective::Joint => format!("Problem 3 at λ={lambda}: {JOINT_NORMALISATION}"),
     }
@@ -566,7 +599,10 @@ fn chosen_set(sys: &System, set: Option<&str>) -> Result<Vec<u32>, CodedError> {
 fn fmt_nodes(v: &[f64]) -> String {
     format!(
         "({})",
-        v.iter().map(|x| format!("{x:.6}")).collect::<Vec<_>>().join(", ")
+        v.iter()
+            .map(|x| format!("{x:.6}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     )
 }
 

@@ -121,7 +121,9 @@ mod tests {
     #[test]
     fn nodes_match_models_md_test_vector() {
         let a = chebyshev_nodes(6);
-        let want = [0.965926, 0.707107, 0.258819, -0.258819, -0.707107, -0.965926];
+        let want = [
+            0.965926, 0.707107, 0.258819, -0.258819, -0.707107, -0.965926,
+        ];
         for (x, w) in a.iter().zip(want) {
             assert!((x - w).abs() < 1e-6, "{x} vs {w}");
         }
@@ -157,7 +159,10 @@ mod tests {
     fn mis_bound_is_monotone() {
         let m = MisConstants::default();
         assert!(mis_bound_bits(3, 3, 10.0, m) < mis_bound_bits(3, 3, 100.0, m));
-        let noisier = MisConstants { c: 1.0, sigma_n: 2.0 };
+        let noisier = MisConstants {
+            c: 1.0,
+            sigma_n: 2.0,
+        };
         assert!(mis_bound_bits(3, 3, 10.0, noisier) < mis_bound_bits(3, 3, 10.0, m));
         assert_eq!(mis_bound_bits(3, 3, 0.0, m), 0.0);
     }

@@ -88,7 +88,10 @@ impl Localizer {
                 code_dim + 2 * a
             )));
         }
-        if !(robust.sigma_p >= 0.0 && robust.error_std > 0.0 && robust.sigma_n > 0.0 && robust.c > 0.0)
+        if !(robust.sigma_p >= 0.0
+            && robust.error_std > 0.0
+            && robust.sigma_n > 0.0
+            && robust.c > 0.0)
         {
             return Err(CodedError::Param(
                 "need σ_p ≥ 0 and error std, σ_n, c > 0".into(),
@@ -132,7 +135,9 @@ impl Localizer {
     fn locator(&self, y: &[f64]) -> Vec<f64> {
         let (n, a, k) = (self.enc.n, self.robust.byzantine, self.code_dim);
         let s = |q: usize| -> f64 { self.cos[q].iter().zip(y).map(|(c, v)| c * v).sum() };
-        let syn: Vec<f64> = (0..n + a).map(|q| if q >= k { s(q) } else { 0.0 }).collect();
+        let syn: Vec<f64> = (0..n + a)
+            .map(|q| if q >= k { s(q) } else { 0.0 })
+            .collect();
         let rows = n - k - a;
         // Zero rows keep the matrix at least square so the thin SVD still holds the null vector.
         let mut m = DMatrix::zeros(rows.max(a + 1), a + 1);
@@ -236,8 +241,16 @@ impl Estimate {
         let centre = (p + z * z / (2.0 * n)) / denom;
         let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denom;
         // The exact ends: no failure seen means the interval starts at 0 (and all means 1).
-        let lo = if failures == 0 { 0.0 } else { (centre - half).max(0.0) };
-        let hi = if failures >= trials { 1.0 } else { (centre + half).min(1.0) };
+        let lo = if failures == 0 {
+            0.0
+        } else {
+            (centre - half).max(0.0)
+        };
+        let hi = if failures >= trials {
+            1.0
+        } else {
+            (centre + half).min(1.0)
+        };
         Self {
             failures,
             trials,
@@ -271,7 +284,10 @@ mod tests {
         let xs: Vec<f64> = (0..20000).map(|_| gaussian(&mut r)).collect();
         let mean = xs.iter().sum::<f64>() / xs.len() as f64;
         let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / xs.len() as f64;
-        assert!(mean.abs() < 0.03 && (var - 1.0).abs() < 0.05, "{mean} {var}");
+        assert!(
+            mean.abs() < 0.03 && (var - 1.0).abs() < 0.05,
+            "{mean} {var}"
+        );
     }
 
     #[test]
@@ -280,13 +296,27 @@ mod tests {
         let mut rng = SplitMix64(1);
         let clean = l.receive(&mut rng, &[]);
         let syn: f64 = (l.code_dim..21)
-            .map(|q| l.cos[q].iter().zip(&clean).map(|(c, v)| c * v).sum::<f64>().abs())
+            .map(|q| {
+                l.cos[q]
+                    .iter()
+                    .zip(&clean)
+                    .map(|(c, v)| c * v)
+                    .sum::<f64>()
+                    .abs()
+            })
             .fold(0.0, f64::max);
         assert!(syn < 1e-9, "codeword syndrome {syn}");
         let mut rng = SplitMix64(1);
         let dirty = l.receive(&mut rng, &[5, 9]);
         let syn: f64 = (l.code_dim..21)
-            .map(|q| l.cos[q].iter().zip(&dirty).map(|(c, v)| c * v).sum::<f64>().abs())
+            .map(|q| {
+                l.cos[q]
+                    .iter()
+                    .zip(&dirty)
+                    .map(|(c, v)| c * v)
+                    .sum::<f64>()
+                    .abs()
+            })
             .fold(0.0, f64::max);
         assert!(syn > 1e-3, "error syndrome {syn}");
     }

@@ -232,7 +232,13 @@ mod tests {
     fn greedy_versus_brute_force_on_problem1() {
         let sys = seed_system(None);
         let exact = sys.table.problem1(12, 1).unwrap();
-        let g = assign::greedy(21, 12, 3, &|s: &[u32]| sys.objective(Objective::Mis, 1.0, s), None);
+        let g = assign::greedy(
+            21,
+            12,
+            3,
+            &|s: &[u32]| sys.objective(Objective::Mis, 1.0, s),
+            None,
+        );
         assert_eq!(g.evaluations, assign::greedy_evaluations(21, 12, 3));
         assert_eq!(g.evaluations, 1330 + (10..=18).sum::<u128>());
         assert!(g.best[0].value >= exact.best[0].value);
@@ -263,12 +269,22 @@ mod tests {
         let sys = seed_system(Some(r));
         let mis_opt: Vec<u32> = [4].into_iter().chain(11..=21).collect();
         // Greedy from pairs (s0 = A) keeps the test fast: 355 evaluations.
-        let g = assign::greedy(21, 12, 2, &|s: &[u32]| sys.objective(Objective::Pep, 0.0, s), None);
+        let g = assign::greedy(
+            21,
+            12,
+            2,
+            &|s: &[u32]| sys.objective(Objective::Pep, 0.0, s),
+            None,
+        );
         assert_eq!(g.evaluations, 355);
         let pep_opt = &g.best[0].set;
         assert_ne!(pep_opt, &mis_opt);
         // Re-estimate both sets on fresh random numbers with more trials.
-        let check = seed_system(Some(Robust { trials: 1000, seed: 99, ..r }));
+        let check = seed_system(Some(Robust {
+            trials: 1000,
+            seed: 99,
+            ..r
+        }));
         let at_mis = check.metrics(&mis_opt).unwrap();
         let at_pep = check.metrics(pep_opt).unwrap();
         let (pm, pp) = (at_mis.pep.unwrap(), at_pep.pep.unwrap());

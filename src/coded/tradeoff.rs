@@ -38,7 +38,10 @@ pub fn solve(
 ) -> Search {
     let (n, u) = (sys.enc.n, sys.unreliable);
     if obj == Objective::Mis && method == Method::Brute {
-        return sys.table.problem1(u, keep).expect("sizes checked by System::new");
+        return sys
+            .table
+            .problem1(u, keep)
+            .expect("sizes checked by System::new");
     }
     let f = |s: &[u32]| sys.objective(obj, lambda, s);
     match method {
@@ -103,7 +106,9 @@ pub fn render_svg(points: &[Point], subtitle: &str) -> String {
     let ys: Vec<f64> = groups.iter().map(|g| g.1.mis_bound_bits).collect();
     let (ylo_raw, yhi_raw) = ys
         .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &y| (a.min(y), b.max(y)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &y| {
+            (a.min(y), b.max(y))
+        });
     let ystep = nice_step((yhi_raw - ylo_raw).max(1.0), 6.0);
     let ylo = ((ylo_raw - 0.5 * ystep) / ystep).floor() * ystep;
     let yhi = ((yhi_raw + 0.5 * ystep) / ystep).ceil() * ystep;
@@ -116,7 +121,10 @@ pub fn render_svg(points: &[Point], subtitle: &str) -> String {
         s,
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="DejaVu Sans, Arial, sans-serif" font-size="13">"##
     );
-    let _ = writeln!(s, r##"<rect x="0" y="0" width="{w}" height="{h}" fill="white"/>"##);
+    let _ = writeln!(
+        s,
+        r##"<rect x="0" y="0" width="{w}" height="{h}" fill="white"/>"##
+    );
     let _ = writeln!(
         s,
         r##"<text x="{left}" y="28" font-size="16" font-weight="bold">Privacy vs robustness (Problem 3, λ from 0 to 1) — floating point, Monte Carlo</text>"##
@@ -190,7 +198,11 @@ pub fn render_svg(points: &[Point], subtitle: &str) -> String {
         let label = format!(
             "{}: {{{}}}",
             lambda_range(ls),
-            m.set.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
+            m.set
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
         );
         // Alternate label sides so neighbours do not collide.
         let (dy, anchor, dx) = if cx > (left + right) / 2.0 {
