@@ -194,10 +194,7 @@ impl Dfs<'_> {
         }
         for j in (1..t).rev() {
             let (lo, hi) = self.lists.split_at_mut(j);
-            let len = lo[j - 1].len();
-            for i in 0..len {
-                hi[0].push(lo[j - 1][i] + b[j]);
-            }
+            hi[0].extend(lo[j - 1].iter().map(|r| r + b[j]));
         }
         self.set.push(e);
         m
@@ -295,7 +292,7 @@ pub fn greedy(
                 }
                 Ranked { set, value }
             })
-            .min_by(|a, b| better(a, b))
+            .min_by(better)
             .expect("pool is nonempty while |set| < N");
         cur = next;
     }
