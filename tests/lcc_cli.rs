@@ -166,6 +166,15 @@ fn bad_input_exits_2() {
         vec!["assign", "--lambda", "2"],                           // λ outside [0, 1]
         vec!["assign", "--objective", "pep", "--method", "brute"], // over the trial budget
         vec!["assign", "--s0", "1"],                               // s0 < T
+        vec![
+            "mis",
+            "--workers",
+            "60",
+            "--colluders",
+            "20",
+            "--unreliable",
+            "30",
+        ], // table too large
     ] {
         let o = lcc(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");

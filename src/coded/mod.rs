@@ -85,6 +85,13 @@ impl System {
         if !(mis.c > 0.0 && mis.sigma_n > 0.0) {
             return Err(CodedError::Param("need c > 0 and σ_n > 0".into()));
         }
+        // The trace table holds one f64 per T-subset of [N].
+        let subsets = crate::subsets::binomial(n as u64, t.min(n) as u64);
+        if subsets > 5_000_000 {
+            return Err(CodedError::Param(format!(
+                "C(N, T) = {subsets} colluding sets is too many for the trace table (limit 5,000,000)"
+            )));
+        }
         let enc = Encoding::new(k, t, n)?;
         let table = TraceTable::new(&enc);
         let localizer = match robust {
