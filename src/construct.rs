@@ -144,6 +144,29 @@ pub fn linear(terms: &[(u32, String)]) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" + "))
 }
 
+/// The prime of a construction: the user's `--prime` if it is a prime in `need..=MAX_PRIME`
+/// (`why` says what needs p ≥ need, e.g. "the construction needs a prime p ≥ 7"), else the smallest prime ≥ max(need, default).
+pub fn choose_prime(
+    prime: Option<u64>,
+    need: u64,
+    why: &str,
+    default: u64,
+) -> Result<u64, ConstructError> {
+    use crate::field::{is_prime, MAX_PRIME};
+    let bad = |m: String| Err(ConstructError::Parameter(m));
+    match prime {
+        Some(p) if !is_prime(p) => bad(format!("--prime: {p} is not a prime")),
+        Some(p) if p < need => bad(format!("--prime: {why}; {p} is too small")),
+        Some(p) if p > MAX_PRIME => bad(format!(
+            "--prime: {p} is above the verifier's limit {MAX_PRIME}"
+        )),
+        Some(p) => Ok(p),
+        None => Ok((need.max(default)..)
+            .find(|&c| is_prime(c))
+            .expect("a prime exists")),
+    }
+}
+
 /// Read a constructed spec back and verify it.
 pub fn read_and_verify(spec: &str, opts: &Options) -> Result<Report, ConstructError> {
     let scheme = read_spec_str(spec, "<constructed>")
