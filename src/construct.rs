@@ -167,6 +167,12 @@ pub fn choose_prime(
     }
 }
 
+/// Like [`linear`], but an all-zero combination is written `0 a1` (a zero row, still a
+/// linear expression of the same symbols). `terms` must not be empty.
+pub fn linear_or_zero(terms: &[(u32, String)]) -> String {
+    linear(terms).unwrap_or_else(|| format!("0 {}", terms[0].1))
+}
+
 /// Read a constructed spec back and verify it.
 pub fn read_and_verify(spec: &str, opts: &Options) -> Result<Report, ConstructError> {
     let scheme = read_spec_str(spec, "<constructed>")

@@ -172,7 +172,14 @@ fn construct(model: ConstructModel) -> ExitCode {
                 .and_then(|p| {
                     let dim = multi_server::optimal_key_dim(servers, users_per_server, colluders);
                     first_verified(random.seed, random.attempts, &quiet(&common), |rng| {
-                        multi_server::construct_draw(servers, users_per_server, colluders, p, dim, rng)
+                        multi_server::construct_draw(
+                            servers,
+                            users_per_server,
+                            colluders,
+                            p,
+                            dim,
+                            rng,
+                        )
                     })
                 }),
             common,
@@ -199,7 +206,11 @@ fn construct(model: ConstructModel) -> ExitCode {
             common,
         ),
     };
-    let json_spec = match common.output.as_ref().map(|o| o.extension().and_then(|e| e.to_str())) {
+    let json_spec = match common
+        .output
+        .as_ref()
+        .map(|o| o.extension().and_then(|e| e.to_str()))
+    {
         None | Some(Some("toml")) => false,
         Some(Some("json")) => true,
         Some(_) => {
@@ -216,9 +227,12 @@ fn construct(model: ConstructModel) -> ExitCode {
     };
     let ok =
         c.report.verdict == Verdict::Verified && !c.report.rates.as_ref().is_some_and(|r| r.alarm);
-    let drawn = c
-        .seed
-        .map(|seed| format!("random draw: seed {seed}, accepted at attempt {}", c.attempts));
+    let drawn = c.seed.map(|seed| {
+        format!(
+            "random draw: seed {seed}, accepted at attempt {}",
+            c.attempts
+        )
+    });
     match &common.output {
         Some(out) => {
             let text = if json_spec {
@@ -253,7 +267,10 @@ fn construct(model: ConstructModel) -> ExitCode {
                     serde_json::json!({ "seed": seed, "attempts": c.attempts }),
                 );
             }
-            println!("{}", serde_json::to_string_pretty(&v).expect("report serialises"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&v).expect("report serialises")
+            );
         }
         None => {
             if let Some(d) = drawn {

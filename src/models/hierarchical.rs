@@ -255,6 +255,36 @@ impl Hierarchical {
         ]
     }
 
+    /// H(S[k]) over the clients and H(S[1..K]) next to Theorem 1's key bounds (in F_p
+    /// symbols: R_S ≥ c·log p/log q means H(S_k) ≥ c·L symbols of F_p).
+    pub fn key_accounting(
+        &self,
+        s: &Scheme,
+        region: &Result<Region, RegionError>,
+    ) -> Vec<crate::region::achieved::KeyAccount> {
+        use crate::region::achieved::key_account;
+        let keys: Vec<Name> = (1..=self.clients)
+            .map(|k| self.key.name(&[k], None))
+            .collect();
+        let each: Vec<usize> = keys
+            .iter()
+            .map(|n| super::entropy(s, std::slice::from_ref(n)))
+            .collect();
+        let base = &self.key.base;
+        let l = s.input_length;
+        vec![
+            key_account(format!("H({base}[k])"), &each, Some("R_S"), region, l, ""),
+            key_account(
+                format!("H({base}[1..{}]) = H(S_Σ)", self.clients),
+                &[super::entropy(s, &keys)],
+                Some("R_SΣ"),
+                region,
+                l,
+                "",
+            ),
+        ]
+    }
+
     /// The optimal region (Theorem 1) at this scheme's prime. Without an alphabet the key
     /// rates are compared as multiples of log p / log q, which holds for every q; q = 2 is
     /// used to evaluate the region.
@@ -506,7 +536,7 @@ pub fn construct_draw(
     key_dim: u32,
     rng: &mut crate::construct::SplitMix64,
 ) -> String {
-    use crate::construct::linear;
+    use crate::construct::linear_or_zero;
     let f = crate::field::Field::new(p).expect("prime checked by the caller");
     let lt = d - s; // symbols per segment, L̃ = d − s
     let deg_v = (k - d) as usize;
@@ -547,7 +577,7 @@ pub fn construct_draw(
             .enumerate()
             .map(|(j, &g)| (g, format!("Z[{}]", j + 1)))
             .collect();
-        w.def(&format!("S[{c}]"), &linear(&terms).unwrap_or_else(|| "0".into()));
+        w.def(&format!("S[{c}]"), &linear_or_zero(&terms));
     }
     for c in 1..=k {
         let relays = relays_of(c, k, d);
@@ -582,10 +612,7 @@ pub fn construct_draw(
                 .map(|(u, code)| (poly::eval(f, code, at), format!("Θ[{c}]({})", u + 1)))
                 .collect();
             terms.push((poly::eval(f, &codes[0], at), format!("S[{c}]")));
-            w.def(
-                &format!("X[{m},{c}]"),
-                &linear(&terms).unwrap_or_else(|| "0".into()),
-            );
+            w.def(&format!("X[{m},{c}]"), &linear_or_zero(&terms));
         }
     }
     relay_sums(&mut w, k, d);
@@ -636,13 +663,19 @@ pub fn construct_params(
 ) -> Result<u64, crate::construct::ConstructError> {
     let bad = |m: String| Err(crate::construct::ConstructError::Parameter(m));
     if !(2..=MAX_CLIENTS as u32).contains(&k) {
-        return bad(format!("--clients: K must be in 2..={MAX_CLIENTS}, found {k}"));
+        return bad(format!(
+            "--clients: K must be in 2..={MAX_CLIENTS}, found {k}"
+        ));
     }
     if !(1..=k).contains(&d) {
-        return bad(format!("--relays-per-client: d must be in 1..=K={k}, found {d}"));
+        return bad(format!(
+            "--relays-per-client: d must be in 1..=K={k}, found {d}"
+        ));
     }
     if s >= d {
-        return bad(format!("--failures: s must satisfy 0 ≤ s < d={d}, found {s}"));
+        return bad(format!(
+            "--failures: s must satisfy 0 ≤ s < d={d}, found {s}"
+        ));
     }
     if d == k && s == k - 1 {
         return bad(format!("d = K = {k}, s = K−1: infeasible (a single relay that hears every client would have to learn the sum), so there is nothing to construct"));

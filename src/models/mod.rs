@@ -96,6 +96,11 @@ impl Model {
             Model::MultiServer(m) => (m.achieved_rates(s), m.optimal_region()),
         };
         let mut r = crate::region::achieved::compare(&achieved, &region, verified);
+        r.randomness = match self {
+            Model::Dropout(m) => m.key_accounting(s, &region),
+            Model::Hierarchical(m) => m.key_accounting(s, &region),
+            Model::MultiServer(m) => m.key_accounting(s, &region),
+        };
         if let Model::Hierarchical(m) = self {
             if m.alphabet == 0 {
                 r.notes.push("no alphabet given: key rates are compared as multiples of log p / log q, valid for every q".into());
@@ -352,6 +357,15 @@ pub(crate) fn key_only(s: &Scheme, role: &RoleDecl, name: &Name) -> Result<(), S
         ));
     }
     Ok(())
+}
+
+/// H(names) as a rank, in F_p symbols.
+pub(crate) fn entropy(s: &Scheme, names: &[Name]) -> usize {
+    let rows: Vec<Vec<u32>> = names
+        .iter()
+        .flat_map(|n| s.rows(n).unwrap_or_default())
+        .collect();
+    s.field.rank(&rows)
 }
 
 /// Register a scheme name as a block.

@@ -16,7 +16,8 @@ use crate::scheme::{Name, Scheme, SpecError};
 use crate::subsets::{count_subsets, subsets};
 use crate::verify::{BlockId, Blocks, Check, Condition, Family, Plan};
 
-pub const SOURCE: &str = "Li, Zhang, Wan, Sun, Ji, Caire, arXiv 2601.06836 (seed 000), models.md §3.1";
+pub const SOURCE: &str =
+    "Li, Zhang, Wan, Sun, Ji, Caire, arXiv 2601.06836 (seed 000), models.md §3.1";
 
 const PARAMS: &[ParamSpec] = &[
     ParamSpec {
@@ -111,7 +112,10 @@ impl MultiServer {
             return Err(param_error(
                 s,
                 "colluders",
-                format!("colluders (T) must be in 0..=UV−1 = 0..={}, found {t}", users - 1),
+                format!(
+                    "colluders (T) must be in 0..=UV−1 = 0..={}, found {t}",
+                    users - 1
+                ),
             ));
         }
         let mut roles = read_roles(s, ROLES)?.into_iter();
@@ -176,7 +180,10 @@ impl MultiServer {
     }
 
     pub fn count_checks(&self) -> u128 {
-        let (u, n) = (self.servers as u128, (self.servers * self.users_per_server) as u64);
+        let (u, n) = (
+            self.servers as u128,
+            (self.servers * self.users_per_server) as u64,
+        );
         let locality = n as u128 + u;
         let correctness = u;
         let security = u * count_subsets(n, 0, self.colluders as u64);
@@ -232,7 +239,11 @@ impl MultiServer {
         let views: Vec<Vec<BlockId>> = (1..=self.servers)
             .map(|u| {
                 let mut view = xid[cluster(u)].to_vec();
-                view.extend((1..=self.servers).filter(|&o| o != u).map(|o| yid[(o - 1) as usize]));
+                view.extend(
+                    (1..=self.servers)
+                        .filter(|&o| o != u)
+                        .map(|o| yid[(o - 1) as usize]),
+                );
                 view
             })
             .collect();
@@ -309,10 +320,28 @@ impl MultiServer {
         };
         let l = s.input_length as i64;
         let users = self.users();
-        let max_over = |names: Vec<Name>| names.iter().map(|n| h(std::slice::from_ref(n))).max().unwrap_or(0);
-        let x = max_over(users.iter().map(|&(u, v)| self.uplink.name(&[u, v], None)).collect());
-        let y = max_over((1..=self.servers).map(|u| self.server.name(&[u], None)).collect());
-        let keys: Vec<Name> = users.iter().map(|&(u, v)| self.key.name(&[u, v], None)).collect();
+        let max_over = |names: Vec<Name>| {
+            names
+                .iter()
+                .map(|n| h(std::slice::from_ref(n)))
+                .max()
+                .unwrap_or(0)
+        };
+        let x = max_over(
+            users
+                .iter()
+                .map(|&(u, v)| self.uplink.name(&[u, v], None))
+                .collect(),
+        );
+        let y = max_over(
+            (1..=self.servers)
+                .map(|u| self.server.name(&[u], None))
+                .collect(),
+        );
+        let keys: Vec<Name> = users
+            .iter()
+            .map(|&(u, v)| self.key.name(&[u, v], None))
+            .collect();
         let z = max_over(keys.clone());
         let zs = h(&keys);
         vec![
@@ -336,6 +365,38 @@ impl MultiServer {
                 value: ratio(zs, l),
                 definition: format!("H(Z[1,1..U,V]) / L = {zs}/{l}: the joint key entropy"),
             },
+        ]
+    }
+
+    /// H(Z[u,v]) over the users and H(all keys) = H(ZΣ) of the smallest source key, next to
+    /// the bounds R_Z ≥ 1 and R_ZΣ ≥ min{U+V+T−2, UV−1}.
+    pub fn key_accounting(
+        &self,
+        s: &Scheme,
+        region: &Result<Region, RegionError>,
+    ) -> Vec<crate::region::achieved::KeyAccount> {
+        use crate::region::achieved::key_account;
+        let keys: Vec<Name> = self
+            .users()
+            .iter()
+            .map(|&(u, v)| self.key.name(&[u, v], None))
+            .collect();
+        let each: Vec<usize> = keys
+            .iter()
+            .map(|n| super::entropy(s, std::slice::from_ref(n)))
+            .collect();
+        let base = &self.key.base;
+        let l = s.input_length;
+        vec![
+            key_account(format!("H({base}[u,v])"), &each, Some("R_Z"), region, l, ""),
+            key_account(
+                format!("H({base}[all]) = H(ZΣ)"),
+                &[super::entropy(s, &keys)],
+                Some("R_ZΣ"),
+                region,
+                l,
+                "",
+            ),
         ]
     }
 
@@ -367,7 +428,7 @@ pub fn construct_draw(
     key_dim: u32,
     rng: &mut crate::construct::SplitMix64,
 ) -> String {
-    use crate::construct::{linear, SpecText};
+    use crate::construct::{linear_or_zero, SpecText};
     let (uu, vv, t) = (servers, users_per_server, colluders);
     let mut w = SpecText::new(
         &format!("Multi-server zero-sum key construction U={uu} V={vv} T={t} (key dimension {key_dim})"),
@@ -382,14 +443,23 @@ pub fn construct_draw(
     w.raw("users-per-server", vv);
     w.raw("colluders", t);
     w.section("roles");
-    for (r, pat) in [("input", "W[u,v]"), ("uplink", "X[u,v]"), ("server", "Y[u]"), ("key", "Z[u,v]")] {
+    for (r, pat) in [
+        ("input", "W[u,v]"),
+        ("uplink", "X[u,v]"),
+        ("server", "Y[u]"),
+        ("key", "Z[u,v]"),
+    ] {
         w.raw(r, format!("\"{pat}\""));
     }
     w.section("randomness");
     w.raw("\"ZS\"", key_dim);
     w.section("variables");
-    w.comment("Keys Z[u,v] = a_{u,v} · ZS; the a's sum to zero, so the keys cancel in the global sum.");
-    let users: Vec<(u32, u32)> = (1..=uu).flat_map(|u| (1..=vv).map(move |v| (u, v))).collect();
+    w.comment(
+        "Keys Z[u,v] = a_{u,v} · ZS; the a's sum to zero, so the keys cancel in the global sum.",
+    );
+    let users: Vec<(u32, u32)> = (1..=uu)
+        .flat_map(|u| (1..=vv).map(move |v| (u, v)))
+        .collect();
     let p = prime;
     let mut total = vec![0u64; key_dim as usize];
     for (i, &(u, v)) in users.iter().enumerate() {
@@ -407,7 +477,7 @@ pub fn construct_draw(
             .enumerate()
             .map(|(j, &c)| (c as u32, format!("ZS({})", j + 1)))
             .collect();
-        w.def(&format!("Z[{u},{v}]"), &linear(&terms).unwrap_or_else(|| "0".into()));
+        w.def(&format!("Z[{u},{v}]"), &linear_or_zero(&terms));
     }
     for &(u, v) in &users {
         w.def(&format!("X[{u},{v}]"), &format!("W[{u},{v}] + Z[{u},{v}]"));
@@ -446,7 +516,6 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 
 use crate::region::{int, pick, Bound, Extremum, Region, RegionError, Source};
-
 
 pub const REGION_SOURCE: Source = Source {
     paper: "Li, Zhang, Wan, Sun, Ji, Caire, \"Optimal Rate Region for Multi-server Secure \

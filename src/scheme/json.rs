@@ -7,7 +7,8 @@ use super::{Origin, Scheme};
 
 /// Is this path a JSON spec (by extension)?
 pub fn is_json(path: &std::path::Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
 /// Render a TOML spec as JSON (keys in document order; comments are dropped).
@@ -43,9 +44,8 @@ pub fn read_json_spec_str(text: &str, path: &str) -> Result<Scheme, SpecError> {
             format!("cannot read the spec (JSON null or mixed arrays are not spec values): {e}"),
         )
     })?;
-    let toml_text = toml::to_string(&t).map_err(|e| {
-        located(&origin, 0, format!("cannot read the spec: {e}"))
-    })?;
+    let toml_text = toml::to_string(&t)
+        .map_err(|e| located(&origin, 0, format!("cannot read the spec: {e}")))?;
     read_spec_str(&toml_text, path).map_err(|e| remap(e, &origin))
 }
 
@@ -125,7 +125,10 @@ randomness = "R[k]"
     fn json_errors_point_into_the_json_file() {
         let j = toml_spec_to_json(&SPEC.replace("W[1] + Z[1]", "W[1] + Q[9]")).unwrap();
         let e = read_json_spec_str(&j, "t.json").unwrap_err();
-        let SpecError::At { line, source_line, .. } = &e else {
+        let SpecError::At {
+            line, source_line, ..
+        } = &e
+        else {
             panic!("{e}")
         };
         assert!(source_line.contains("\"X[1]\""), "{e}");

@@ -13,8 +13,8 @@ pub mod spec;
 use std::collections::HashMap;
 
 use crate::field::Field;
-pub use names::{Name, Pattern};
 pub use json::{read_json_spec_str, toml_spec_to_json};
+pub use names::{Name, Pattern};
 pub use spec::{read_spec, read_spec_str, SpecError};
 
 /// Byte range in the spec text.
