@@ -127,6 +127,33 @@ struct RandomDraw {
     /// Draws tried before giving up (each is verified exhaustively).
     #[arg(long, default_value_t = 10, value_name = "N")]
     attempts: u32,
+    /// Use this key dimension instead of the optimal one: one draw (--seed), reported as it
+    /// is. Below the optimum it must violate security — a computational check of the converse.
+    #[arg(long, value_name = "N")]
+    key_dim: Option<u32>,
+}
+
+/// The optimal construction (re-drawn until verified), or one draw at a given key dimension.
+fn draw(
+    random: &RandomDraw,
+    optimal_dim: u32,
+    opts: &Options,
+    make: impl Fn(u32, &mut itsa::construct::SplitMix64) -> String,
+) -> Result<itsa::construct::Construction, itsa::construct::ConstructError> {
+    match random.key_dim {
+        Some(0) => Err(itsa::construct::ConstructError::Parameter(
+            "--key-dim: at least one key symbol (0 would be no key at all)".into(),
+        )),
+        Some(dim) => {
+            let spec = make(dim, &mut itsa::construct::SplitMix64(random.seed));
+            let mut c = itsa::construct::deterministic(spec, opts)?;
+            c.seed = Some(random.seed);
+            Ok(c)
+        }
+        None => itsa::construct::first_verified(random.seed, random.attempts, opts, |rng| {
+            make(optimal_dim, rng)
+        }),
+    }
 }
 
 #[derive(clap::Args)]
@@ -143,7 +170,7 @@ struct ConstructCommon {
 }
 
 fn construct(model: ConstructModel) -> ExitCode {
-    use itsa::construct::{deterministic, first_verified};
+    use itsa::construct::deterministic;
     use itsa::models::{hierarchical, multi_server};
     let quiet = |c: &ConstructCommon| Options {
         max_failures: 5,
@@ -171,7 +198,7 @@ fn construct(model: ConstructModel) -> ExitCode {
             multi_server::construct_params(servers, users_per_server, colluders, common.prime)
                 .and_then(|p| {
                     let dim = multi_server::optimal_key_dim(servers, users_per_server, colluders);
-                    first_verified(random.seed, random.attempts, &quiet(&common), |rng| {
+                    draw(&random, dim, &quiet(&common), |dim, rng| {
                         multi_server::construct_draw(
                             servers,
                             users_per_server,
@@ -197,8 +224,7 @@ fn construct(model: ConstructModel) -> ExitCode {
                     if d == k {
                         deterministic(hierarchical::construct_full_spec(k, s, p), &quiet(&common))
                     } else {
-                        let dim = d.max(k - d);
-                        first_verified(random.seed, random.attempts, &quiet(&common), |rng| {
+                        draw(&random, d.max(k - d), &quiet(&common), |dim, rng| {
                             hierarchical::construct_draw(k, d, s, p, dim, rng)
                         })
                     }
@@ -228,10 +254,14 @@ fn construct(model: ConstructModel) -> ExitCode {
     let ok =
         c.report.verdict == Verdict::Verified && !c.report.rates.as_ref().is_some_and(|r| r.alarm);
     let drawn = c.seed.map(|seed| {
-        format!(
-            "random draw: seed {seed}, accepted at attempt {}",
-            c.attempts
-        )
+        if c.report.verdict == Verdict::Verified {
+            format!(
+                "random draw: seed {seed}, accepted at attempt {}",
+                c.attempts
+            )
+        } else {
+            format!("random draw: seed {seed} (one draw at --key-dim, not re-drawn)")
+        }
     });
     match &common.output {
         Some(out) => {
