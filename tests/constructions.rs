@@ -306,7 +306,9 @@ fn random_construction_parameters_are_checked() {
     assert!(e(multi_server::construct_params(2, 2, 1, Some(91))).contains("not a prime"));
     assert!(e(hierarchical::construct_params(5, 3, 3, None)).contains("0 ≤ s < d"));
     assert!(e(hierarchical::construct_params(5, 3, 1, Some(5))).contains("p > K = 5"));
-    assert_eq!(multi_server::construct_params(2, 2, 1, None).unwrap(), 257);
+    // default prime: the smallest ≥ max(257, 64 × checks); U=V=2, T=1 has 18 checks
+    assert_eq!(multi_server::construct_params(2, 2, 1, None).unwrap(), 1153);
+    assert_eq!(itsa::construct::random_default_prime(1), 257);
 }
 
 #[test]

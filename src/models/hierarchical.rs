@@ -437,10 +437,6 @@ impl Hierarchical {
 // ---------------------------------------------------------------------------------------------
 // Optimal constructions (models.md §4.4 and §4.5).
 
-/// Default prime of the hierarchical constructions (random key matrices: large enough that a
-/// degenerate draw is rare, small enough to read).
-pub const DEFAULT_PRIME: u64 = 257;
-
 /// Polynomials over F_p as coefficient vectors, lowest degree first.
 mod poly {
     use crate::field::Field;
@@ -684,7 +680,11 @@ pub fn construct_params(
         prime,
         k as u64 + 1,
         &format!("the relay points α_1..α_K must be distinct, i.e. a prime p > K = {k}"),
-        DEFAULT_PRIME,
+        crate::construct::random_default_prime(
+            (k * d + k + k) as u128
+                + crate::subsets::count_subsets(k as u64, (k - s) as u64, k as u64)
+                + (1u128 << k),
+        ),
     )
 }
 

@@ -412,10 +412,6 @@ impl MultiServer {
 // ---------------------------------------------------------------------------------------------
 // Optimal construction (models.md §3.3): random zero-sum keys of the optimal dimension.
 
-/// Largest prime accepted for random constructions is the verifier's; default prime of the
-/// random constructions (large enough that a degenerate draw is rare, small enough to read).
-pub const DEFAULT_PRIME: u64 = 257;
-
 /// One draw of the zero-sum key construction: L = 1, source key ZΣ of `key_dim` symbols,
 /// Z[u,v] = a_{u,v}·ZΣ with a_{u,v} uniform for all users but the last and the last equal to
 /// minus their sum; X[u,v] = W[u,v] + Z[u,v]; Y[u] = Σ_v X[u,v]. Optimal with
@@ -509,7 +505,14 @@ pub fn construct_params(
             servers * users_per_server
         )));
     }
-    crate::construct::choose_prime(prime, 2, "the field needs a prime p ≥ 2", DEFAULT_PRIME)
+    let (u, n) = (servers as u128, (servers * users_per_server) as u64);
+    let checks = n as u128 + 2 * u + u * count_subsets(n, 0, colluders as u64);
+    crate::construct::choose_prime(
+        prime,
+        2,
+        "the field needs a prime p ≥ 2",
+        crate::construct::random_default_prime(checks),
+    )
 }
 
 use num_bigint::BigInt;
