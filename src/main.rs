@@ -55,7 +55,7 @@ enum Command {
     },
     /// Re-verify a collection of specs and compare each with its [expect] table (for CI).
     Test {
-        /// Spec files or directories (searched recursively for *.toml).
+        /// Spec files or directories (searched recursively for *.toml and *.json).
         #[arg(default_value = "specs")]
         paths: Vec<PathBuf>,
         /// Print one JSON object instead of one line per spec.
@@ -358,7 +358,7 @@ fn main() -> ExitCode {
         Command::Test { paths, json, junit } => {
             let files = match itsa::suite::collect(&paths) {
                 Ok(f) if f.is_empty() => {
-                    eprintln!("error: no *.toml specs found under the given paths");
+                    eprintln!("error: no *.toml or *.json specs found under the given paths");
                     return ExitCode::from(2);
                 }
                 Ok(f) => f,
