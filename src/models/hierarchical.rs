@@ -206,13 +206,7 @@ impl Hierarchical {
     pub fn achieved_rates(&self, s: &Scheme) -> Vec<crate::region::achieved::Achieved> {
         use crate::region::achieved::Achieved;
         let (n, d) = (self.clients, self.relays_per_client);
-        let rows = |names: &[Name]| -> Vec<Vec<u32>> {
-            names
-                .iter()
-                .flat_map(|x| s.rows(x).unwrap_or_default())
-                .collect()
-        };
-        let h = |names: &[Name]| s.field.rank(&rows(names)) as i64;
+        let h = |names: &[Name]| super::entropy(s, names) as i64;
         let l = s.input_length as i64;
         let up = (1..=n)
             .map(|k| {

@@ -311,13 +311,7 @@ impl MultiServer {
     pub fn achieved_rates(&self, s: &Scheme) -> Vec<crate::region::achieved::Achieved> {
         use crate::region::achieved::Achieved;
         use crate::region::ratio;
-        let h = |names: &[Name]| -> i64 {
-            let rows: Vec<Vec<u32>> = names
-                .iter()
-                .flat_map(|n| s.rows(n).unwrap_or_default())
-                .collect();
-            s.field.rank(&rows) as i64
-        };
+        let h = |names: &[Name]| super::entropy(s, names) as i64;
         let l = s.input_length as i64;
         let users = self.users();
         let max_over = |names: Vec<Name>| {
