@@ -17,12 +17,13 @@ use crate::scheme::{Name, Scheme, SourceKind, Span, SpecError};
 use crate::verify::{Blocks, Header, Plan};
 
 /// Models itsa knows, as written in `model = "..."`.
-pub const MODELS: &[&str] = &["dropout", "hierarchical"];
+pub const MODELS: &[&str] = &["dropout", "hierarchical", "multi-server"];
 
 #[derive(Debug, Clone)]
 pub enum Model {
     Dropout(dropout::Dropout),
     Hierarchical(hierarchical::Hierarchical),
+    MultiServer(multi_server::MultiServer),
 }
 
 impl Model {
@@ -33,6 +34,9 @@ impl Model {
             "hierarchical" => Ok(Model::Hierarchical(
                 hierarchical::Hierarchical::from_scheme(s)?,
             )),
+            "multi-server" => Ok(Model::MultiServer(multi_server::MultiServer::from_scheme(
+                s,
+            )?)),
             other => Err(s.error_at(
                 s.model_span,
                 format!(
@@ -47,6 +51,7 @@ impl Model {
         match self {
             Model::Dropout(_) => "dropout",
             Model::Hierarchical(_) => "hierarchical",
+            Model::MultiServer(_) => "multi-server",
         }
     }
 
@@ -54,6 +59,7 @@ impl Model {
         match self {
             Model::Dropout(_) => dropout::SOURCE,
             Model::Hierarchical(_) => hierarchical::SOURCE,
+            Model::MultiServer(_) => multi_server::SOURCE,
         }
     }
 
@@ -61,6 +67,7 @@ impl Model {
         match self {
             Model::Dropout(m) => m.params(),
             Model::Hierarchical(m) => m.params(),
+            Model::MultiServer(m) => m.params(),
         }
     }
 
@@ -69,6 +76,7 @@ impl Model {
         match self {
             Model::Dropout(m) => m.count_checks(),
             Model::Hierarchical(m) => m.count_checks(),
+            Model::MultiServer(m) => m.count_checks(),
         }
     }
 
@@ -76,6 +84,7 @@ impl Model {
         match self {
             Model::Dropout(m) => m.plan(s),
             Model::Hierarchical(m) => m.plan(s),
+            Model::MultiServer(m) => m.plan(s),
         }
     }
 
@@ -84,8 +93,14 @@ impl Model {
         let (achieved, region) = match self {
             Model::Dropout(m) => (m.achieved_rates(s), m.optimal_region()),
             Model::Hierarchical(m) => (m.achieved_rates(s), m.optimal_region(s)),
+            Model::MultiServer(m) => (m.achieved_rates(s), m.optimal_region()),
         };
         let mut r = crate::region::achieved::compare(&achieved, &region, verified);
+        r.randomness = match self {
+            Model::Dropout(m) => m.key_accounting(s, &region),
+            Model::Hierarchical(m) => m.key_accounting(s, &region),
+            Model::MultiServer(m) => m.key_accounting(s, &region),
+        };
         if let Model::Hierarchical(m) = self {
             if m.alphabet == 0 {
                 r.notes.push("no alphabet given: key rates are compared as multiples of log p / log q, valid for every q".into());
@@ -342,6 +357,15 @@ pub(crate) fn key_only(s: &Scheme, role: &RoleDecl, name: &Name) -> Result<(), S
         ));
     }
     Ok(())
+}
+
+/// H(names) as a rank, in F_p symbols.
+pub(crate) fn entropy(s: &Scheme, names: &[Name]) -> usize {
+    let rows: Vec<Vec<u32>> = names
+        .iter()
+        .flat_map(|n| s.rows(n).unwrap_or_default())
+        .collect();
+    s.field.rank(&rows)
 }
 
 /// Register a scheme name as a block.
