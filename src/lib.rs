@@ -8,6 +8,7 @@
 //! [`region`] holds the closed-form optimal rate regions (exact rationals) that each model
 //! file instantiates, and their renderings (table, JSON, LaTeX, sweeps, SVG).
 
+pub mod coded;
 pub mod construct;
 pub mod field;
 pub mod models;

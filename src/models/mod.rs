@@ -18,12 +18,18 @@ use crate::scheme::{Name, Scheme, SourceKind, Span, SpecError};
 use crate::verify::{Blocks, Header, Plan};
 
 /// Models itsa knows, as written in `model = "..."`.
-pub const MODELS: &[&str] = &["dropout", "hierarchical", "threshold-sharing"];
+pub const MODELS: &[&str] = &[
+    "dropout",
+    "hierarchical",
+    "multi-server",
+    "threshold-sharing",
+];
 
 #[derive(Debug, Clone)]
 pub enum Model {
     Dropout(dropout::Dropout),
     Hierarchical(hierarchical::Hierarchical),
+    MultiServer(multi_server::MultiServer),
     ThresholdSharing(threshold_sharing::ThresholdSharing),
 }
 
@@ -35,6 +41,9 @@ impl Model {
             "hierarchical" => Ok(Model::Hierarchical(
                 hierarchical::Hierarchical::from_scheme(s)?,
             )),
+            "multi-server" => Ok(Model::MultiServer(multi_server::MultiServer::from_scheme(
+                s,
+            )?)),
             "threshold-sharing" => Ok(Model::ThresholdSharing(
                 threshold_sharing::ThresholdSharing::from_scheme(s)?,
             )),
@@ -52,6 +61,7 @@ impl Model {
         match self {
             Model::Dropout(_) => "dropout",
             Model::Hierarchical(_) => "hierarchical",
+            Model::MultiServer(_) => "multi-server",
             Model::ThresholdSharing(_) => "threshold-sharing",
         }
     }
@@ -60,6 +70,7 @@ impl Model {
         match self {
             Model::Dropout(_) => dropout::SOURCE,
             Model::Hierarchical(_) => hierarchical::SOURCE,
+            Model::MultiServer(_) => multi_server::SOURCE,
             Model::ThresholdSharing(_) => threshold_sharing::SOURCE,
         }
     }
@@ -68,6 +79,7 @@ impl Model {
         match self {
             Model::Dropout(m) => m.params(),
             Model::Hierarchical(m) => m.params(),
+            Model::MultiServer(m) => m.params(),
             Model::ThresholdSharing(m) => m.params(),
         }
     }
@@ -77,6 +89,7 @@ impl Model {
         match self {
             Model::Dropout(m) => m.count_checks(),
             Model::Hierarchical(m) => m.count_checks(),
+            Model::MultiServer(m) => m.count_checks(),
             Model::ThresholdSharing(m) => m.count_checks(),
         }
     }
@@ -85,6 +98,7 @@ impl Model {
         match self {
             Model::Dropout(m) => m.plan(s),
             Model::Hierarchical(m) => m.plan(s),
+            Model::MultiServer(m) => m.plan(s),
             Model::ThresholdSharing(m) => m.plan(s),
         }
     }
@@ -94,10 +108,17 @@ impl Model {
         let (achieved, region) = match self {
             Model::Dropout(m) => (m.achieved_rates(s), m.optimal_region()),
             Model::Hierarchical(m) => (m.achieved_rates(s), m.optimal_region(s)),
+            Model::MultiServer(m) => (m.achieved_rates(s), m.optimal_region()),
             // A threshold model has no rate region: report its communication instead.
             Model::ThresholdSharing(m) => return m.communication(s),
         };
         let mut r = crate::region::achieved::compare(&achieved, &region, verified);
+        r.randomness = match self {
+            Model::Dropout(m) => m.key_accounting(s, &region),
+            Model::Hierarchical(m) => m.key_accounting(s, &region),
+            Model::MultiServer(m) => m.key_accounting(s, &region),
+            Model::ThresholdSharing(_) => vec![],
+        };
         if let Model::Hierarchical(m) = self {
             if m.alphabet == 0 {
                 r.notes.push("no alphabet given: key rates are compared as multiples of log p / log q, valid for every q".into());
@@ -354,6 +375,15 @@ pub(crate) fn key_only(s: &Scheme, role: &RoleDecl, name: &Name) -> Result<(), S
         ));
     }
     Ok(())
+}
+
+/// H(names) as a rank, in F_p symbols.
+pub(crate) fn entropy(s: &Scheme, names: &[Name]) -> usize {
+    let rows: Vec<Vec<u32>> = names
+        .iter()
+        .flat_map(|n| s.rows(n).unwrap_or_default())
+        .collect();
+    s.field.rank(&rows)
 }
 
 /// Register a scheme name as a block.

@@ -536,6 +536,7 @@ impl ThresholdSharing {
                 "the skeleton replaces the PRG by the identity, so a seed share carries m elements instead of one: the skeleton's counts are the seed's with every share multiplied by m (docs/threshold-sharing.md)".into(),
             ],
             alarm: false,
+            ..RateReport::default()
         }
     }
 }

@@ -331,4 +331,31 @@ fn render_rates(o: &mut String, rates: &crate::region::achieved::RateReport) {
     for n in &rates.notes {
         let _ = writeln!(o, "    note: {n}");
     }
+    if rates.randomness.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "\n  randomness (entropies as ranks, in F_p symbols)");
+    let wq = rates
+        .randomness
+        .iter()
+        .map(|k| k.quantity.chars().count())
+        .max()
+        .unwrap_or(0);
+    for k in &rates.randomness {
+        let value = if k.min_symbols == k.max_symbols {
+            k.max_symbols.to_string()
+        } else {
+            format!("{}..{}", k.min_symbols, k.max_symbols)
+        };
+        let bound = k
+            .bound_symbols
+            .as_deref()
+            .map_or("no bound".to_string(), |b| format!("≥ {b}"));
+        let pad = " ".repeat(wq.saturating_sub(k.quantity.chars().count()));
+        let _ = writeln!(
+            o,
+            "    {}{pad}  {value:>6}  {bound:<10}  {}",
+            k.quantity, k.source
+        );
+    }
 }
