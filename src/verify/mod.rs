@@ -357,6 +357,49 @@ mod tests {
         }
     }
 
+    /// `Hidden` asks only about the target: a sum of two inputs hides each of them (while
+    /// `Secure` reports it as a leak), and a key next to its masked input reveals the input.
+    #[test]
+    fn hidden_is_about_the_target_only() {
+        // Columns: key k | inputs x1, x2.
+        let space = Space {
+            field: Field::new(7).unwrap(),
+            columns: 3,
+            input_start: 1,
+        };
+        let x1 = vec![vec![0, 1, 0]];
+        let masked = vec![1, 1, 0];
+        let key = vec![1, 0, 0];
+        let sum = vec![vec![0, 1, 1]];
+        assert_eq!(space.revealed(std::slice::from_ref(&masked), &x1), 0);
+        assert_eq!(space.revealed(&[masked.clone(), key], &x1), 1);
+        assert_eq!(space.revealed(&sum, &x1), 0);
+        assert_eq!(space.leakage(&sum, &[]), 1);
+        let mut plan = Plan::default();
+        let v = plan.blocks.add("sum", sum.clone());
+        let t = plan.blocks.add("x1", x1.clone());
+        let m = plan.blocks.add("masked", vec![masked]);
+        let x2 = plan.blocks.add("x2", vec![vec![0, 0, 1]]);
+        // The sum alone; the sum and x2 (determines x1); the masked input alone.
+        let checks = [vec![v], vec![v, x2], vec![m]]
+            .into_iter()
+            .map(|view| Check {
+                sets: vec![],
+                condition: Condition::Hidden {
+                    view,
+                    target: vec![t],
+                },
+            })
+            .collect();
+        plan.families.push(Family {
+            name: "hidden",
+            description: String::new(),
+            checks,
+            decoders: false,
+        });
+        assert_eq!(evaluate(space, &plan, false), vec![vec![0, 1, 0]]);
+    }
+
     /// The cached, parallel engine agrees with from-scratch rank formulas on random plans
     /// whose checks share prefixes (the situation the cache exists for).
     #[test]
