@@ -97,6 +97,22 @@ impl SpecText {
         t
     }
 
+    /// The `[params]` section: `name = value` lines.
+    pub fn params(&mut self, params: &[(&str, u32)]) {
+        self.section("params");
+        for (k, v) in params {
+            self.raw(k, v);
+        }
+    }
+
+    /// The `[roles]` section: `role = "pattern"` lines.
+    pub fn roles(&mut self, roles: &[(&str, &str)]) {
+        self.section("roles");
+        for (r, pat) in roles {
+            self.raw(r, q(pat));
+        }
+    }
+
     pub fn section(&mut self, name: &str) {
         let _ = writeln!(self.out, "\n[{name}]");
     }

@@ -502,19 +502,13 @@ pub fn construct_spec(
         l as usize,
         &format!("W[1..{k}]"),
     );
-    w.section("params");
-    w.raw("users", k);
-    w.raw("min-survivors", u);
-    w.raw("colluders", t);
-    w.section("roles");
-    for (r, pat) in [
+    w.params(&[("users", k), ("min-survivors", u), ("colluders", t)]);
+    w.roles(&[
         ("input", "W[k]"),
         ("round1", "X[k]"),
         ("round2", "Y[k]{U1}"),
         ("randomness", "R[k]"),
-    ] {
-        w.raw(r, format!("\"{pat}\""));
-    }
+    ]);
     w.section("randomness");
     w.raw(&format!("\"Z[1..{k}]\""), l);
     if t > 0 {

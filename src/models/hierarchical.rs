@@ -481,19 +481,13 @@ fn construction_text(
         l as usize,
         &format!("Θ[1..{k}]"),
     );
-    w.section("params");
-    w.raw("clients", k);
-    w.raw("relays-per-client", d);
-    w.raw("failures", s);
-    w.section("roles");
-    for (r, pat) in [
+    w.params(&[("clients", k), ("relays-per-client", d), ("failures", s)]);
+    w.roles(&[
         ("input", "Θ[k]"),
         ("uplink", "X[m,k]"),
         ("relay", "Y[m]"),
         ("key", "S[k]"),
-    ] {
-        w.raw(r, format!("\"{pat}\""));
-    }
+    ]);
     w.section("randomness");
     w.raw(key_symbols, 1);
     w.section("variables");

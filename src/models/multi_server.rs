@@ -428,19 +428,13 @@ pub fn construct_draw(
         1,
         &format!("W[1..{uu},1..{vv}]"),
     );
-    w.section("params");
-    w.raw("servers", uu);
-    w.raw("users-per-server", vv);
-    w.raw("colluders", t);
-    w.section("roles");
-    for (r, pat) in [
+    w.params(&[("servers", uu), ("users-per-server", vv), ("colluders", t)]);
+    w.roles(&[
         ("input", "W[u,v]"),
         ("uplink", "X[u,v]"),
         ("server", "Y[u]"),
         ("key", "Z[u,v]"),
-    ] {
-        w.raw(r, format!("\"{pat}\""));
-    }
+    ]);
     w.section("randomness");
     w.raw("\"ZS\"", key_dim);
     w.section("variables");

@@ -642,20 +642,14 @@ pub fn construct_spec(
         m,
         &format!("x[1..{n}]"),
     );
-    w.section("params");
-    w.raw("clients", n);
-    w.raw("threshold", t);
-    w.raw("corrupted", c);
-    w.section("roles");
-    for (r, pat) in [
+    w.params(&[("clients", n), ("threshold", t), ("corrupted", c)]);
+    w.roles(&[
         ("input", "x[u]"),
         ("masked", "y[u]"),
         ("seed-share", "Sb[w,v]"),
         ("recovery-share", "Z[v]{F}"),
         ("state", "S[u]"),
-    ] {
-        w.raw(r, format!("\"{pat}\""));
-    }
+    ]);
     let coefs = |base: &str, idx: &str| -> Vec<String> {
         (1..t).map(|i| format!("{base}[{idx},{i}]")).collect()
     };
