@@ -206,34 +206,16 @@ impl Dropout {
         s: &Scheme,
         region: &Result<Region, RegionError>,
     ) -> Vec<crate::region::achieved::KeyAccount> {
-        use crate::region::achieved::key_account;
         let r: Vec<Name> = (1..=self.users)
             .map(|k| self.randomness.name(&[k], None))
             .collect();
-        let each: Vec<usize> = r
-            .iter()
-            .map(|n| super::entropy(s, std::slice::from_ref(n)))
-            .collect();
-        let open = "none known: the minimum randomness is left open (Zhao & Sun §6)";
         let base = &self.randomness.base;
-        vec![
-            key_account(
-                format!("H({base}[k])"),
-                &each,
-                None,
-                region,
-                s.input_length,
-                open,
-            ),
-            key_account(
-                format!("H({base}[1..{}])", self.users),
-                &[super::entropy(s, &r)],
-                None,
-                region,
-                s.input_length,
-                open,
-            ),
-        ]
+        let labels = (
+            format!("H({base}[k])"),
+            format!("H({base}[1..{}])", self.users),
+        );
+        let open = "none known: the minimum randomness is left open (Zhao & Sun §6)";
+        super::key_accounting(s, region, &r, labels, [None, None], open)
     }
 
     /// The optimal region of these parameters (Theorem 1).

@@ -256,27 +256,15 @@ impl Hierarchical {
         s: &Scheme,
         region: &Result<Region, RegionError>,
     ) -> Vec<crate::region::achieved::KeyAccount> {
-        use crate::region::achieved::key_account;
         let keys: Vec<Name> = (1..=self.clients)
             .map(|k| self.key.name(&[k], None))
             .collect();
-        let each: Vec<usize> = keys
-            .iter()
-            .map(|n| super::entropy(s, std::slice::from_ref(n)))
-            .collect();
         let base = &self.key.base;
-        let l = s.input_length;
-        vec![
-            key_account(format!("H({base}[k])"), &each, Some("R_S"), region, l, ""),
-            key_account(
-                format!("H({base}[1..{}]) = H(S_Σ)", self.clients),
-                &[super::entropy(s, &keys)],
-                Some("R_SΣ"),
-                region,
-                l,
-                "",
-            ),
-        ]
+        let labels = (
+            format!("H({base}[k])"),
+            format!("H({base}[1..{}]) = H(S_Σ)", self.clients),
+        );
+        super::key_accounting(s, region, &keys, labels, [Some("R_S"), Some("R_SΣ")], "")
     }
 
     /// The optimal region (Theorem 1) at this scheme's prime. Without an alphabet the key

@@ -386,6 +386,29 @@ pub(crate) fn entropy(s: &Scheme, names: &[Name]) -> usize {
     s.field.rank(&rows)
 }
 
+/// Randomness accounting of per-user keys: H(key) over the users (labelled `each`) and the
+/// joint H(all keys) (`joint`), in F_p symbols, next to the region bounds named in `bounds`
+/// (rate names, e.g. `R_Z`, `R_ZΣ`); `no_bound` says why a quantity has none.
+pub(crate) fn key_accounting(
+    s: &Scheme,
+    region: &Result<crate::region::Region, crate::region::RegionError>,
+    keys: &[Name],
+    (each, joint): (String, String),
+    bounds: [Option<&str>; 2],
+    no_bound: &str,
+) -> Vec<crate::region::achieved::KeyAccount> {
+    use crate::region::achieved::key_account;
+    let per_user: Vec<usize> = keys
+        .iter()
+        .map(|n| entropy(s, std::slice::from_ref(n)))
+        .collect();
+    let l = s.input_length;
+    vec![
+        key_account(each, &per_user, bounds[0], region, l, no_bound),
+        key_account(joint, &[entropy(s, keys)], bounds[1], region, l, no_bound),
+    ]
+}
+
 /// Register a scheme name as a block.
 pub(crate) fn block(s: &Scheme, blocks: &mut Blocks, name: &Name) -> crate::verify::BlockId {
     blocks.add(name.to_string(), s.rows(name).expect("validated instance"))

@@ -369,29 +369,14 @@ impl MultiServer {
         s: &Scheme,
         region: &Result<Region, RegionError>,
     ) -> Vec<crate::region::achieved::KeyAccount> {
-        use crate::region::achieved::key_account;
         let keys: Vec<Name> = self
             .users()
             .iter()
             .map(|&(u, v)| self.key.name(&[u, v], None))
             .collect();
-        let each: Vec<usize> = keys
-            .iter()
-            .map(|n| super::entropy(s, std::slice::from_ref(n)))
-            .collect();
         let base = &self.key.base;
-        let l = s.input_length;
-        vec![
-            key_account(format!("H({base}[u,v])"), &each, Some("R_Z"), region, l, ""),
-            key_account(
-                format!("H({base}[all]) = H(ZΣ)"),
-                &[super::entropy(s, &keys)],
-                Some("R_ZΣ"),
-                region,
-                l,
-                "",
-            ),
-        ]
+        let labels = (format!("H({base}[u,v])"), format!("H({base}[all]) = H(ZΣ)"));
+        super::key_accounting(s, region, &keys, labels, [Some("R_Z"), Some("R_ZΣ")], "")
     }
 
     pub fn optimal_region(&self) -> Result<Region, RegionError> {
