@@ -11,6 +11,7 @@
 
 #[cfg(feature = "bound")]
 pub mod bound;
+pub mod coded;
 pub mod construct;
 pub mod field;
 pub mod models;

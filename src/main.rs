@@ -56,9 +56,12 @@ enum Command {
     /// Shannon-type LP lower bound on a rate, with an exactly verified certificate (docs/bounds.md).
     #[cfg(feature = "bound")]
     Bound(itsa::bound::cli::BoundArgs),
+    /// Real-valued NS-LCC under profiled workers (seed 002): MIS bound, Byzantine error
+    /// localization, index assignment (floating point; see docs/coded-computing.md).
+    Lcc(itsa::coded::cli::LccArgs),
     /// Re-verify a collection of specs and compare each with its [expect] table (for CI).
     Test {
-        /// Spec files or directories (searched recursively for *.toml).
+        /// Spec files or directories (searched recursively for *.toml and *.json).
         #[arg(default_value = "specs")]
         paths: Vec<PathBuf>,
         /// Print one JSON object instead of one line per spec.
@@ -86,6 +89,97 @@ enum ConstructModel {
         #[command(flatten)]
         common: ConstructCommon,
     },
+    /// Multi-server zero-sum key construction (models.md §3.3): random keys of dimension
+    /// min{U+V+T−2, UV−1}, re-drawn (each draw verified) until one passes.
+    MultiServer {
+        /// U: number of servers.
+        #[arg(long, value_name = "U")]
+        servers: u32,
+        /// V: users per server.
+        #[arg(long, value_name = "V")]
+        users_per_server: u32,
+        /// T: maximum number of users colluding with a server.
+        #[arg(long, value_name = "T")]
+        colluders: u32,
+        #[command(flatten)]
+        random: RandomDraw,
+        #[command(flatten)]
+        common: ConstructCommon,
+    },
+    /// Weng et al. hierarchical scheme: polynomial ComEffGC with random zero-sum keys for
+    /// 0 ≤ s < d ≤ K−1 (models.md §4.4), or the independent-key variant for d = K (§4.5).
+    Hierarchical {
+        /// K: number of clients (and of relays).
+        #[arg(long, value_name = "K")]
+        clients: u32,
+        /// d: relays per client.
+        #[arg(long, value_name = "d")]
+        relays_per_client: u32,
+        /// s: relay failures tolerated.
+        #[arg(long, value_name = "s")]
+        failures: u32,
+        #[command(flatten)]
+        random: RandomDraw,
+        #[command(flatten)]
+        common: ConstructCommon,
+    },
+    /// Threshold key-sharing skeleton (models.md §5.6): threshold Joye–Libert or Bonawitz et al.
+    ThresholdSharing {
+        /// n: number of clients.
+        #[arg(long, value_name = "n")]
+        clients: u32,
+        /// t: Shamir threshold (shares needed to reconstruct).
+        #[arg(long, value_name = "t")]
+        threshold: u32,
+        /// |C|: corrupted clients colluding with the server [default: n − t, the paper's convention].
+        #[arg(long, value_name = "C")]
+        corrupted: Option<u32>,
+        /// Which protocol's skeleton: tjl (seed 001) or bonawitz (CCS'17).
+        #[arg(long, default_value = "tjl", value_parser = ["tjl", "bonawitz"])]
+        scheme: String,
+        /// m: input dimension (symbols per input).
+        #[arg(long, value_name = "m", default_value_t = 1)]
+        input_length: usize,
+        #[command(flatten)]
+        common: ConstructCommon,
+    },
+}
+
+#[derive(clap::Args)]
+struct RandomDraw {
+    /// Seed of the first random draw (draw i uses seed + i).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Draws tried before giving up (each is verified exhaustively).
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    attempts: u32,
+    /// Use this key dimension instead of the optimal one: one draw (--seed), reported as it
+    /// is. Below the optimum it must violate security — a computational check of the converse.
+    #[arg(long, value_name = "N")]
+    key_dim: Option<u32>,
+}
+
+/// The optimal construction (re-drawn until verified), or one draw at a given key dimension.
+fn draw(
+    random: &RandomDraw,
+    optimal_dim: u32,
+    opts: &Options,
+    make: impl Fn(u32, &mut itsa::construct::SplitMix64) -> String,
+) -> Result<itsa::construct::Construction, itsa::construct::ConstructError> {
+    match random.key_dim {
+        Some(0) => Err(itsa::construct::ConstructError::Parameter(
+            "--key-dim: at least one key symbol (0 would be no key at all)".into(),
+        )),
+        Some(dim) => {
+            let spec = make(dim, &mut itsa::construct::SplitMix64(random.seed));
+            let mut c = itsa::construct::deterministic(spec, opts)?;
+            c.seed = Some(random.seed);
+            Ok(c)
+        }
+        None => itsa::construct::first_verified(random.seed, random.attempts, opts, |rng| {
+            make(optimal_dim, rng)
+        }),
+    }
 }
 
 #[derive(clap::Args)]
@@ -93,7 +187,7 @@ struct ConstructCommon {
     /// The field size p (default: the smallest prime the construction allows).
     #[arg(long)]
     prime: Option<u64>,
-    /// Write the scheme as a spec to FILE (.toml) instead of printing the report.
+    /// Write the scheme as a spec to FILE (.toml or .json) instead of printing the report.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Print the verification report as JSON.
@@ -102,29 +196,97 @@ struct ConstructCommon {
 }
 
 fn construct(model: ConstructModel) -> ExitCode {
-    let (spec, common) = match model {
+    use itsa::construct::deterministic;
+    use itsa::models::{hierarchical, multi_server};
+    let quiet = |c: &ConstructCommon| Options {
+        max_failures: 5,
+        max_decoders: 0,
+        progress: !c.json && c.output.is_none(),
+    };
+    let (built, common) = match model {
         ConstructModel::Dropout {
             users,
             min_survivors,
             colluders,
             common,
         } => (
-            itsa::models::dropout::construct_spec(users, min_survivors, colluders, common.prime),
+            itsa::models::dropout::construct_spec(users, min_survivors, colluders, common.prime)
+                .and_then(|s| deterministic(s, &quiet(&common))),
             common,
         ),
+        ConstructModel::MultiServer {
+            servers,
+            users_per_server,
+            colluders,
+            random,
+            common,
+        } => (
+            multi_server::construct_params(servers, users_per_server, colluders, common.prime)
+                .and_then(|p| {
+                    let dim = multi_server::optimal_key_dim(servers, users_per_server, colluders);
+                    draw(&random, dim, &quiet(&common), |dim, rng| {
+                        multi_server::construct_draw(
+                            servers,
+                            users_per_server,
+                            colluders,
+                            p,
+                            dim,
+                            rng,
+                        )
+                    })
+                }),
+            common,
+        ),
+        ConstructModel::Hierarchical {
+            clients,
+            relays_per_client,
+            failures,
+            random,
+            common,
+        } => (
+            hierarchical::construct_params(clients, relays_per_client, failures, common.prime)
+                .and_then(|p| {
+                    let (k, d, s) = (clients, relays_per_client, failures);
+                    if d == k {
+                        deterministic(hierarchical::construct_full_spec(k, s, p), &quiet(&common))
+                    } else {
+                        draw(&random, d.max(k - d), &quiet(&common), |dim, rng| {
+                            hierarchical::construct_draw(k, d, s, p, dim, rng)
+                        })
+                    }
+                }),
+            common,
+        ),
+        ConstructModel::ThresholdSharing {
+            clients,
+            threshold,
+            corrupted,
+            scheme,
+            input_length,
+            common,
+        } => {
+            use itsa::models::threshold_sharing::{construct_spec, Protocol};
+            let protocol = Protocol::parse(&scheme).unwrap_or(Protocol::Tjl);
+            let c = corrupted.unwrap_or(clients.saturating_sub(threshold));
+            (
+                construct_spec(protocol, clients, threshold, c, input_length, common.prime)
+                    .and_then(|s| deterministic(s, &quiet(&common))),
+                common,
+            )
+        }
     };
-    if let Some(out) = &common.output {
-        if out.extension().is_none_or(|e| e != "toml") {
-            eprintln!("error: --output: write the spec to a .toml file (JSON specs are not supported yet)");
+    let json_spec = match common
+        .output
+        .as_ref()
+        .map(|o| o.extension().and_then(|e| e.to_str()))
+    {
+        None | Some(Some("toml")) => false,
+        Some(Some("json")) => true,
+        Some(_) => {
+            eprintln!("error: --output: write the spec to a .toml or .json file");
             return ExitCode::from(2);
         }
-    }
-    let opts = Options {
-        max_failures: 5,
-        max_decoders: 0,
-        progress: !common.json,
     };
-    let built = spec.and_then(|s| itsa::construct::deterministic(s, &opts));
     let c = match built {
         Ok(c) => c,
         Err(e) => {
@@ -134,25 +296,61 @@ fn construct(model: ConstructModel) -> ExitCode {
     };
     let ok =
         c.report.verdict == Verdict::Verified && !c.report.rates.as_ref().is_some_and(|r| r.alarm);
+    let drawn = c.seed.map(|seed| {
+        if c.report.verdict == Verdict::Verified {
+            format!(
+                "random draw: seed {seed}, accepted at attempt {}",
+                c.attempts
+            )
+        } else {
+            format!("random draw: seed {seed} (one draw at --key-dim, not re-drawn)")
+        }
+    });
     match &common.output {
         Some(out) => {
-            if let Err(e) = std::fs::write(out, &c.spec) {
+            let text = if json_spec {
+                match itsa::scheme::toml_spec_to_json(&c.spec) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            } else {
+                c.spec.clone()
+            };
+            if let Err(e) = std::fs::write(out, text) {
                 eprintln!("error: cannot write {}: {e}", out.display());
                 return ExitCode::from(2);
             }
             let verdict = if ok { "verified" } else { "VIOLATED" };
             println!(
-                "wrote {} ({verdict}: {} checks, {} failed)",
+                "wrote {} ({verdict}: {} checks, {} failed{})",
                 out.display(),
                 c.report.checks,
-                c.report.failures
+                c.report.failures,
+                drawn.map(|d| format!("; {d}")).unwrap_or_default()
             );
         }
-        None if common.json => println!(
-            "{}",
-            serde_json::to_string_pretty(&c.report).expect("report serialises")
-        ),
-        None => print!("{}", verify::render_text(&c.report)),
+        None if common.json => {
+            let mut v = serde_json::to_value(&c.report).expect("report serialises");
+            if let (Some(obj), Some(seed)) = (v.as_object_mut(), c.seed) {
+                obj.insert(
+                    "construction".into(),
+                    serde_json::json!({ "seed": seed, "attempts": c.attempts }),
+                );
+            }
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&v).expect("report serialises")
+            );
+        }
+        None => {
+            if let Some(d) = drawn {
+                println!("{d}");
+            }
+            print!("{}", verify::render_text(&c.report));
+        }
     }
     if ok {
         ExitCode::SUCCESS
@@ -215,10 +413,23 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Lcc(args) => match itsa::coded::cli::run(&args) {
+            Ok(out) => {
+                let _ = std::io::stdout().write_all(out.stdout.as_bytes());
+                if let Some(path) = out.plot {
+                    eprintln!("wrote {}", path.display());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Test { paths, json, junit } => {
             let files = match itsa::suite::collect(&paths) {
                 Ok(f) if f.is_empty() => {
-                    eprintln!("error: no *.toml specs found under the given paths");
+                    eprintln!("error: no *.toml or *.json specs found under the given paths");
                     return ExitCode::from(2);
                 }
                 Ok(f) => f,

@@ -200,6 +200,24 @@ impl Dropout {
         ]
     }
 
+    /// H(R[k]) over the users and H(R[1..K]); Zhao & Sun leave the minimum randomness open.
+    pub fn key_accounting(
+        &self,
+        s: &Scheme,
+        region: &Result<Region, RegionError>,
+    ) -> Vec<crate::region::achieved::KeyAccount> {
+        let r: Vec<Name> = (1..=self.users)
+            .map(|k| self.randomness.name(&[k], None))
+            .collect();
+        let base = &self.randomness.base;
+        let labels = (
+            format!("H({base}[k])"),
+            format!("H({base}[1..{}])", self.users),
+        );
+        let open = "none known: the minimum randomness is left open (Zhao & Sun §6)";
+        super::key_accounting(s, region, &r, labels, [None, None], open)
+    }
+
     /// The optimal region of these parameters (Theorem 1).
     pub fn optimal_region(&self) -> Result<Region, RegionError> {
         region(
@@ -436,7 +454,6 @@ pub fn construct_spec(
     prime: Option<u64>,
 ) -> Result<String, crate::construct::ConstructError> {
     use crate::construct::{ConstructError, SpecText};
-    use crate::field::{is_prime, MAX_PRIME};
     let bad = |m: String| Err(ConstructError::Parameter(m));
     if !(2..=MAX_USERS as u32).contains(&k) {
         return bad(format!("--users: K must be in 2..={MAX_USERS}, found {k}"));
@@ -450,15 +467,12 @@ pub fn construct_spec(
         return bad(format!("U = {u} ≤ T = {t}: secure aggregation is infeasible (Zhao & Sun, Theorem 1), so there is nothing to construct"));
     }
     let need = (k + u) as u64;
-    let p = match prime {
-        Some(p) if !is_prime(p) => return bad(format!("--prime: {p} is not a prime")),
-        Some(p) if p < need => {
-            return bad(format!("--prime: the Cauchy construction needs distinct x_1..x_K, y_1..y_U in F_p, i.e. a prime p ≥ K + U = {need}; {p} is too small"))
-        }
-        Some(p) if p > MAX_PRIME => return bad(format!("--prime: {p} is above the verifier's limit {MAX_PRIME}")),
-        Some(p) => p,
-        None => (need..).find(|&c| is_prime(c)).expect("a prime exists"),
-    };
+    let p = crate::construct::choose_prime(
+        prime,
+        need,
+        &format!("the Cauchy construction needs distinct x_1..x_K, y_1..y_U in F_p, i.e. a prime p ≥ K + U = {need}"),
+        0,
+    )?;
     let l = u - t;
     let sets = subsets(k, u as usize, k as usize);
     let set = |s: &[u32]| format!("{{{}}}", crate::scheme::names::join(s));
@@ -470,19 +484,13 @@ pub fn construct_spec(
         l as usize,
         &format!("W[1..{k}]"),
     );
-    w.section("params");
-    w.raw("users", k);
-    w.raw("min-survivors", u);
-    w.raw("colluders", t);
-    w.section("roles");
-    for (r, pat) in [
+    w.params(&[("users", k), ("min-survivors", u), ("colluders", t)]);
+    w.roles(&[
         ("input", "W[k]"),
         ("round1", "X[k]"),
         ("round2", "Y[k]{U1}"),
         ("randomness", "R[k]"),
-    ] {
-        w.raw(r, format!("\"{pat}\""));
-    }
+    ]);
     w.section("randomness");
     w.raw(&format!("\"Z[1..{k}]\""), l);
     if t > 0 {

@@ -206,13 +206,7 @@ impl Hierarchical {
     pub fn achieved_rates(&self, s: &Scheme) -> Vec<crate::region::achieved::Achieved> {
         use crate::region::achieved::Achieved;
         let (n, d) = (self.clients, self.relays_per_client);
-        let rows = |names: &[Name]| -> Vec<Vec<u32>> {
-            names
-                .iter()
-                .flat_map(|x| s.rows(x).unwrap_or_default())
-                .collect()
-        };
-        let h = |names: &[Name]| s.field.rank(&rows(names)) as i64;
+        let h = |names: &[Name]| super::entropy(s, names) as i64;
         let l = s.input_length as i64;
         let up = (1..=n)
             .map(|k| {
@@ -253,6 +247,24 @@ impl Hierarchical {
                 definition: format!("H(S[1..K]) / L = {all_keys}/{l} (× log p / log q)"),
             },
         ]
+    }
+
+    /// H(S[k]) over the clients and H(S[1..K]) next to Theorem 1's key bounds (in F_p
+    /// symbols: R_S ≥ c·log p/log q means H(S_k) ≥ c·L symbols of F_p).
+    pub fn key_accounting(
+        &self,
+        s: &Scheme,
+        region: &Result<Region, RegionError>,
+    ) -> Vec<crate::region::achieved::KeyAccount> {
+        let keys: Vec<Name> = (1..=self.clients)
+            .map(|k| self.key.name(&[k], None))
+            .collect();
+        let base = &self.key.base;
+        let labels = (
+            format!("H({base}[k])"),
+            format!("H({base}[1..{}]) = H(S_Σ)", self.clients),
+        );
+        super::key_accounting(s, region, &keys, labels, [Some("R_S"), Some("R_SΣ")], "")
     }
 
     /// The optimal region (Theorem 1) at this scheme's prime. Without an alphabet the key
@@ -402,6 +414,254 @@ impl Hierarchical {
             ],
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Optimal constructions (models.md §4.4 and §4.5).
+
+/// Polynomials over F_p as coefficient vectors, lowest degree first.
+mod poly {
+    use crate::field::Field;
+
+    /// Π (x − r) over the given roots (monic).
+    pub fn from_roots(f: Field, roots: &[u32]) -> Vec<u32> {
+        let mut c = vec![1u32];
+        for &r in roots {
+            let mut next = vec![0u32; c.len() + 1];
+            for (i, &a) in c.iter().enumerate() {
+                next[i + 1] = f.add(next[i + 1], a);
+                next[i] = f.sub(next[i], f.mul(a, r));
+            }
+            c = next;
+        }
+        c
+    }
+
+    pub fn mul(f: Field, a: &[u32], b: &[u32]) -> Vec<u32> {
+        let mut out = vec![0u32; a.len() + b.len() - 1];
+        for (i, &x) in a.iter().enumerate() {
+            for (j, &y) in b.iter().enumerate() {
+                out[i + j] = f.add(out[i + j], f.mul(x, y));
+            }
+        }
+        out
+    }
+
+    pub fn eval(f: Field, c: &[u32], x: u32) -> u32 {
+        c.iter().rev().fold(0, |acc, &a| f.add(f.mul(acc, x), a))
+    }
+}
+
+/// Spec header and the fixed sections shared by both constructions.
+fn construction_text(
+    title: String,
+    reference: &str,
+    (k, d, s): (u32, u32, u32),
+    p: u64,
+    l: u32,
+    key_symbols: &str,
+) -> crate::construct::SpecText {
+    let mut w = crate::construct::SpecText::new(
+        &title,
+        reference,
+        "hierarchical",
+        p,
+        l as usize,
+        &format!("Θ[1..{k}]"),
+    );
+    w.params(&[("clients", k), ("relays-per-client", d), ("failures", s)]);
+    w.roles(&[
+        ("input", "Θ[k]"),
+        ("uplink", "X[m,k]"),
+        ("relay", "Y[m]"),
+        ("key", "S[k]"),
+    ]);
+    w.section("randomness");
+    w.raw(key_symbols, 1);
+    w.section("variables");
+    w
+}
+
+/// Relay messages Y[m] = Σ_{k∈U_m} X[m,k] (the relay combiners h_m are plain sums).
+fn relay_sums(w: &mut crate::construct::SpecText, k: u32, d: u32) {
+    for m in 1..=k {
+        let xs: Vec<String> = clients_of(m, k, d)
+            .into_iter()
+            .map(|c| format!("X[{m},{c}]"))
+            .collect();
+        w.def(&format!("Y[{m}]"), &xs.join(" + "));
+    }
+}
+
+/// One draw of the scheme of models.md §4.4 for 0 ≤ s < d ≤ K−1, one segment (L = d−s):
+/// random distinct relay points α_m, the polynomial (K, d−s, s) ComEffGC p_{k,u}(x) =
+/// v_k(x)·c_{k,u}(x) with v_k vanishing on the relays client k is not connected to and the top
+/// d−s coefficients of p_{k,u} equal to e_u, and a random zero-sum key matrix G_S with
+/// `key_dim` columns (optimal: max{d, K−d}; other values are for mutation tests).
+/// X[m,k] = Σ_u p_{k,u}(α_m)(Θ_k(u) + [u=1] S_k); Y[m] = Σ_{k∈U_m} X[m,k] = Q(α_m) for one
+/// polynomial Q of degree K−s−1 whose top d−s coefficients are the sums ⊕_k Θ_k(u).
+pub fn construct_draw(
+    k: u32,
+    d: u32,
+    s: u32,
+    p: u64,
+    key_dim: u32,
+    rng: &mut crate::construct::SplitMix64,
+) -> String {
+    use crate::construct::linear_or_zero;
+    let f = crate::field::Field::new(p).expect("prime checked by the caller");
+    let lt = d - s; // symbols per segment, L̃ = d − s
+    let deg_v = (k - d) as usize;
+    // Distinct random relay points.
+    let mut alpha: Vec<u32> = Vec::new();
+    while alpha.len() < k as usize {
+        let a = rng.below(p) as u32;
+        if !alpha.contains(&a) {
+            alpha.push(a);
+        }
+    }
+    let mut w = construction_text(
+        format!("Weng et al. optimal construction K={k} d={d} s={s} (polynomial ComEffGC, zero-sum keys of dimension {key_dim})"),
+        "Weng et al., seed 003 §IV-B eqs. (25)-(32); models.md §4.4 (polynomial ComEffGC, random zero-sum G_S)",
+        (k, d, s),
+        p,
+        lt,
+        &format!("\"Z[1..{key_dim}]\""),
+    );
+    w.comment(&format!(
+        "Relay points α_1..α_K = {:?}; keys S = G_S · (Z_1..Z_{key_dim}), rows of G_S sum to zero.",
+        alpha
+    ));
+    // Zero-sum key matrix: random rows, the last is minus the sum of the others.
+    let mut total = vec![0u32; key_dim as usize];
+    for c in 1..=k {
+        let row: Vec<u32> = if c < k {
+            let row: Vec<u32> = (0..key_dim).map(|_| rng.below(p) as u32).collect();
+            for (t, &x) in total.iter_mut().zip(&row) {
+                *t = f.add(*t, x);
+            }
+            row
+        } else {
+            total.iter().map(|&x| f.neg(x)).collect()
+        };
+        let terms: Vec<(u32, String)> = row
+            .iter()
+            .enumerate()
+            .map(|(j, &g)| (g, format!("Z[{}]", j + 1)))
+            .collect();
+        w.def(&format!("S[{c}]"), &linear_or_zero(&terms));
+    }
+    for c in 1..=k {
+        let relays = relays_of(c, k, d);
+        let others: Vec<u32> = (1..=k)
+            .filter(|m| !relays.contains(m))
+            .map(|m| alpha[(m - 1) as usize])
+            .collect();
+        let v = poly::from_roots(f, &others);
+        // p_{c,u} for u = 1..L̃: solve the triangular system for c_{c,u} (degree L̃−1) so
+        // that the coefficients of x^D, …, x^{D−L̃+1} of v·c are e_u (v is monic).
+        let codes: Vec<Vec<u32>> = (0..lt as usize)
+            .map(|u| {
+                let mut gamma = vec![0u32; lt as usize]; // gamma[i]: coefficient of x^{L̃−1−i}
+                for i in 0..lt as usize {
+                    let mut val = u32::from(i == u);
+                    for (j, &g) in gamma.iter().enumerate().take(i) {
+                        if let Some(e) = deg_v.checked_sub(i - j) {
+                            val = f.sub(val, f.mul(g, v[e]));
+                        }
+                    }
+                    gamma[i] = val;
+                }
+                let c: Vec<u32> = gamma.iter().rev().copied().collect();
+                poly::mul(f, &v, &c)
+            })
+            .collect();
+        for &m in &relays {
+            let at = alpha[(m - 1) as usize];
+            let mut terms: Vec<(u32, String)> = codes
+                .iter()
+                .enumerate()
+                .map(|(u, code)| (poly::eval(f, code, at), format!("Θ[{c}]({})", u + 1)))
+                .collect();
+            terms.push((poly::eval(f, &codes[0], at), format!("S[{c}]")));
+            w.def(&format!("X[{m},{c}]"), &linear_or_zero(&terms));
+        }
+    }
+    relay_sums(&mut w, k, d);
+    w.finish()
+}
+
+/// The d = K scheme of models.md §4.5 (0 ≤ s ≤ K−2): L = K−s−1, independent one-symbol keys,
+/// X[m,k] = Σ_u α_m^{K−s−u} Θ_k(u) + S_k with α_m = m, so Y[m] = Q(α_m) where Q's top K−s−1
+/// coefficients are the sums and its constant coefficient Σ_k S_k masks nothing else.
+/// (models.md adds random constants r_{k,u}; they are not needed, so this one is deterministic.)
+pub fn construct_full_spec(k: u32, s: u32, p: u64) -> String {
+    let f = crate::field::Field::new(p).expect("prime checked by the caller");
+    let l = k - s - 1;
+    let mut w = construction_text(
+        format!("Weng et al. d = K variant K={k} s={s} (independent keys)"),
+        "Weng et al., seed 003; models.md §4.5 (d = K variant, RECONSTRUCTED)",
+        (k, k, s),
+        p,
+        l,
+        &format!("\"Z[1..{k}]\""),
+    );
+    w.comment("Relay points α_m = m; S_k = Z_k (independent keys, one symbol each).");
+    for c in 1..=k {
+        w.def(&format!("S[{c}]"), &format!("Z[{c}]"));
+    }
+    for c in 1..=k {
+        for m in relays_of(c, k, k) {
+            let mut terms: Vec<(u32, String)> = (1..=l)
+                .map(|u| (f.pow(m, (k - s - u) as u64), format!("Θ[{c}]({u})")))
+                .collect();
+            terms.push((1, format!("S[{c}]")));
+            w.def(
+                &format!("X[{m},{c}]"),
+                &crate::construct::linear(&terms).expect("nonzero"),
+            );
+        }
+    }
+    relay_sums(&mut w, k, k);
+    w.finish()
+}
+
+/// Check the construction's parameters and pick the prime (p > K: distinct relay points).
+pub fn construct_params(
+    k: u32,
+    d: u32,
+    s: u32,
+    prime: Option<u64>,
+) -> Result<u64, crate::construct::ConstructError> {
+    let bad = |m: String| Err(crate::construct::ConstructError::Parameter(m));
+    if !(2..=MAX_CLIENTS as u32).contains(&k) {
+        return bad(format!(
+            "--clients: K must be in 2..={MAX_CLIENTS}, found {k}"
+        ));
+    }
+    if !(1..=k).contains(&d) {
+        return bad(format!(
+            "--relays-per-client: d must be in 1..=K={k}, found {d}"
+        ));
+    }
+    if s >= d {
+        return bad(format!(
+            "--failures: s must satisfy 0 ≤ s < d={d}, found {s}"
+        ));
+    }
+    if d == k && s == k - 1 {
+        return bad(format!("d = K = {k}, s = K−1: infeasible (a single relay that hears every client would have to learn the sum), so there is nothing to construct"));
+    }
+    crate::construct::choose_prime(
+        prime,
+        k as u64 + 1,
+        &format!("the relay points α_1..α_K must be distinct, i.e. a prime p > K = {k}"),
+        crate::construct::random_default_prime(
+            (k * d + k + k) as u128
+                + crate::subsets::count_subsets(k as u64, (k - s) as u64, k as u64)
+                + (1u128 << k),
+        ),
+    )
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod dropout;
 pub mod hierarchical;
 pub mod hierarchical_collusion;
 pub mod multi_server;
+pub mod threshold_sharing;
 
 use std::collections::HashSet;
 
@@ -17,12 +18,19 @@ use crate::scheme::{Name, Scheme, SourceKind, Span, SpecError};
 use crate::verify::{Blocks, Header, Plan};
 
 /// Models itsa knows, as written in `model = "..."`.
-pub const MODELS: &[&str] = &["dropout", "hierarchical"];
+pub const MODELS: &[&str] = &[
+    "dropout",
+    "hierarchical",
+    "multi-server",
+    "threshold-sharing",
+];
 
 #[derive(Debug, Clone)]
 pub enum Model {
     Dropout(dropout::Dropout),
     Hierarchical(hierarchical::Hierarchical),
+    MultiServer(multi_server::MultiServer),
+    ThresholdSharing(threshold_sharing::ThresholdSharing),
 }
 
 impl Model {
@@ -32,6 +40,12 @@ impl Model {
             "dropout" => Ok(Model::Dropout(dropout::Dropout::from_scheme(s)?)),
             "hierarchical" => Ok(Model::Hierarchical(
                 hierarchical::Hierarchical::from_scheme(s)?,
+            )),
+            "multi-server" => Ok(Model::MultiServer(multi_server::MultiServer::from_scheme(
+                s,
+            )?)),
+            "threshold-sharing" => Ok(Model::ThresholdSharing(
+                threshold_sharing::ThresholdSharing::from_scheme(s)?,
             )),
             other => Err(s.error_at(
                 s.model_span,
@@ -47,6 +61,8 @@ impl Model {
         match self {
             Model::Dropout(_) => "dropout",
             Model::Hierarchical(_) => "hierarchical",
+            Model::MultiServer(_) => "multi-server",
+            Model::ThresholdSharing(_) => "threshold-sharing",
         }
     }
 
@@ -54,6 +70,8 @@ impl Model {
         match self {
             Model::Dropout(_) => dropout::SOURCE,
             Model::Hierarchical(_) => hierarchical::SOURCE,
+            Model::MultiServer(_) => multi_server::SOURCE,
+            Model::ThresholdSharing(_) => threshold_sharing::SOURCE,
         }
     }
 
@@ -61,6 +79,8 @@ impl Model {
         match self {
             Model::Dropout(m) => m.params(),
             Model::Hierarchical(m) => m.params(),
+            Model::MultiServer(m) => m.params(),
+            Model::ThresholdSharing(m) => m.params(),
         }
     }
 
@@ -69,6 +89,8 @@ impl Model {
         match self {
             Model::Dropout(m) => m.count_checks(),
             Model::Hierarchical(m) => m.count_checks(),
+            Model::MultiServer(m) => m.count_checks(),
+            Model::ThresholdSharing(m) => m.count_checks(),
         }
     }
 
@@ -76,6 +98,8 @@ impl Model {
         match self {
             Model::Dropout(m) => m.plan(s),
             Model::Hierarchical(m) => m.plan(s),
+            Model::MultiServer(m) => m.plan(s),
+            Model::ThresholdSharing(m) => m.plan(s),
         }
     }
 
@@ -84,8 +108,17 @@ impl Model {
         let (achieved, region) = match self {
             Model::Dropout(m) => (m.achieved_rates(s), m.optimal_region()),
             Model::Hierarchical(m) => (m.achieved_rates(s), m.optimal_region(s)),
+            Model::MultiServer(m) => (m.achieved_rates(s), m.optimal_region()),
+            // A threshold model has no rate region: report its communication instead.
+            Model::ThresholdSharing(m) => return m.communication(s),
         };
         let mut r = crate::region::achieved::compare(&achieved, &region, verified);
+        r.randomness = match self {
+            Model::Dropout(m) => m.key_accounting(s, &region),
+            Model::Hierarchical(m) => m.key_accounting(s, &region),
+            Model::MultiServer(m) => m.key_accounting(s, &region),
+            Model::ThresholdSharing(_) => vec![],
+        };
         if let Model::Hierarchical(m) = self {
             if m.alphabet == 0 {
                 r.notes.push("no alphabet given: key rates are compared as multiples of log p / log q, valid for every q".into());
@@ -342,6 +375,38 @@ pub(crate) fn key_only(s: &Scheme, role: &RoleDecl, name: &Name) -> Result<(), S
         ));
     }
     Ok(())
+}
+
+/// H(names) as a rank, in F_p symbols.
+pub(crate) fn entropy(s: &Scheme, names: &[Name]) -> usize {
+    let rows: Vec<Vec<u32>> = names
+        .iter()
+        .flat_map(|n| s.rows(n).unwrap_or_default())
+        .collect();
+    s.field.rank(&rows)
+}
+
+/// Randomness accounting of per-user keys: H(key) over the users (labelled `each`) and the
+/// joint H(all keys) (`joint`), in F_p symbols, next to the region bounds named in `bounds`
+/// (rate names, e.g. `R_Z`, `R_ZΣ`); `no_bound` says why a quantity has none.
+pub(crate) fn key_accounting(
+    s: &Scheme,
+    region: &Result<crate::region::Region, crate::region::RegionError>,
+    keys: &[Name],
+    (each, joint): (String, String),
+    bounds: [Option<&str>; 2],
+    no_bound: &str,
+) -> Vec<crate::region::achieved::KeyAccount> {
+    use crate::region::achieved::key_account;
+    let per_user: Vec<usize> = keys
+        .iter()
+        .map(|n| entropy(s, std::slice::from_ref(n)))
+        .collect();
+    let l = s.input_length;
+    vec![
+        key_account(each, &per_user, bounds[0], region, l, no_bound),
+        key_account(joint, &[entropy(s, keys)], bounds[1], region, l, no_bound),
+    ]
 }
 
 /// Register a scheme name as a block.

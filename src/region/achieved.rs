@@ -35,11 +35,56 @@ pub struct RateLine {
 /// The rates section of a verification report.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct RateReport {
+    /// Heading of the section when it is not a rate comparison (e.g. communication counts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     pub lines: Vec<RateLine>,
     pub notes: Vec<String>,
     /// True when a verified scheme beats the converse or exists where none can: something
     /// is wrong and the report must say so loudly.
     pub alarm: bool,
+    /// Key / randomness accounting: entropies of the scheme's keys as ranks (F_p symbols).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub randomness: Vec<KeyAccount>,
+}
+
+/// One randomness quantity of a scheme, e.g. H(Z[u,v]) or the joint entropy of all keys.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyAccount {
+    /// What is measured, e.g. `H(Z[u,v])` or `H(Z[1,1..2,2])`.
+    pub quantity: String,
+    /// Smallest and largest value over the users (equal for a joint quantity), in F_p symbols.
+    pub min_symbols: usize,
+    pub max_symbols: usize,
+    /// The lower bound in F_p symbols, where the model has one (`None`: no bound known).
+    pub bound_symbols: Option<String>,
+    /// Where the bound comes from, or why there is none.
+    pub source: String,
+}
+
+/// Accounting of one randomness quantity: ranks over the users, and the region bound
+/// (`bound`, a rate name of the region) times the input length L, when there is one.
+pub fn key_account(
+    quantity: String,
+    ranks: &[usize],
+    bound: Option<&str>,
+    region: &Result<Region, RegionError>,
+    input_length: usize,
+    no_bound: &str,
+) -> KeyAccount {
+    let b = bound.and_then(|name| region.as_ref().ok()?.bound(name));
+    KeyAccount {
+        quantity,
+        min_symbols: ranks.iter().copied().min().unwrap_or(0),
+        max_symbols: ranks.iter().copied().max().unwrap_or(0),
+        bound_symbols: b.map(|b| {
+            (b.value.clone() * BigRational::from_integer((input_length as i64).into())).to_string()
+        }),
+        source: match b {
+            Some(b) => format!("{} ≥ {} (× L = {input_length})", b.name, b.value),
+            None => no_bound.to_string(),
+        },
+    }
 }
 
 /// Compare achieved rates with a region; `verified` is whether every check passed.

@@ -119,12 +119,85 @@ pub enum ModelArgs {
         #[command(flatten)]
         out: OutputArgs,
     },
+    /// Threshold key-sharing (threshold Joye–Libert, seed 001; Bonawitz et al. for comparison):
+    /// smallest secure Shamir threshold t against a passive and an active server with
+    /// |C| = n − t corrupted clients, by exhaustive verification (a table, not a rate region).
+    ThresholdSharing(ThresholdArgs),
 }
 
+#[derive(Debug, Args)]
+pub struct ThresholdArgs {
+    /// n: number of clients (3 ≤ n ≤ 8).
+    #[arg(long, value_name = "n", required_unless_present = "sweep")]
+    pub clients: Option<u32>,
+    /// The table for a range of n, both ends included, e.g. clients=3..7.
+    #[arg(long, value_name = "clients=A..B", conflicts_with = "clients")]
+    pub sweep: Option<String>,
+    /// Which protocol's skeleton: tjl (seed 001) or bonawitz (CCS'17).
+    #[arg(long, default_value = "tjl", value_parser = ["tjl", "bonawitz"])]
+    pub scheme: String,
+    /// The field size p (default: the smallest prime > n).
+    #[arg(long)]
+    pub prime: Option<u64>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `itsa region threshold-sharing`: verified threshold tables (src/region/threshold.rs).
+fn run_threshold(a: &ThresholdArgs) -> Result<Output, RegionError> {
+    use super::threshold;
+    use crate::models::threshold_sharing::Protocol;
+    let protocol = Protocol::parse(&a.scheme).unwrap_or(Protocol::Tjl);
+    let stdout = match (&a.sweep, a.clients) {
+        (Some(s), _) => {
+            let spec = SweepSpec::parse(s)?;
+            if spec.flag != "clients" {
+                return Err(RegionError::Usage(format!(
+                    "--sweep: threshold-sharing sweeps over `clients` only, e.g. clients=3..7 (got `{}`)",
+                    spec.flag
+                )));
+            }
+            let tables = (spec.from..=spec.to)
+                .map(|n| threshold::table(protocol, n as u32, a.prime))
+                .collect::<Result<Vec<_>, _>>()?;
+            if a.json {
+                pretty(&serde_json::to_value(&tables).unwrap_or_default())
+            } else {
+                threshold::sweep_text(&tables)
+            }
+        }
+        (None, Some(n)) => {
+            let t = threshold::table(protocol, n, a.prime)?;
+            if a.json {
+                pretty(&serde_json::to_value(&t).unwrap_or_default())
+            } else {
+                threshold::text(&t)
+            }
+        }
+        (None, None) => {
+            return Err(RegionError::Missing {
+                flag: "clients",
+                meaning: "number of clients",
+            })
+        }
+    };
+    Ok(Output { stdout, plot: None })
+}
+
+/// Model name, the given `(flag, value)` pairs, and the output options.
+type Parts<'a> = (
+    &'static str,
+    Vec<(&'static str, Option<u64>)>,
+    &'a OutputArgs,
+);
+
 impl ModelArgs {
-    /// Model name, the given `(flag, value)` pairs, and the output options.
-    fn parts(&self) -> (&'static str, Vec<(&'static str, Option<u64>)>, &OutputArgs) {
-        match self {
+    /// Model name, the given `(flag, value)` pairs, and the output options (`None` for the
+    /// threshold table, which is not a catalog region).
+    fn parts(&self) -> Option<Parts<'_>> {
+        Some(match self {
+            ModelArgs::ThresholdSharing(_) => return None,
             ModelArgs::Dropout {
                 users,
                 min_survivors,
@@ -199,7 +272,7 @@ impl ModelArgs {
                 ],
                 out,
             ),
-        }
+        })
     }
 }
 
@@ -212,7 +285,14 @@ pub struct Output {
 
 /// Compute the answer. Errors are bad parameters or usage (exit code 2).
 pub fn run(args: &RegionArgs) -> Result<Output, RegionError> {
-    let (name, params, out) = args.model.parts();
+    if let ModelArgs::ThresholdSharing(a) = &args.model {
+        return run_threshold(a);
+    }
+    let Some((name, params, out)) = args.model.parts() else {
+        return Err(RegionError::Usage(
+            "internal error: not a catalog model".into(),
+        ));
+    };
     let model: &'static Model = catalog::find(name)?;
     let given: Vec<(&str, u64)> = params
         .iter()

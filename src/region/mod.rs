@@ -16,6 +16,7 @@ pub mod cli;
 pub mod render;
 pub mod svg;
 pub mod sweep;
+pub mod threshold;
 
 use std::fmt;
 

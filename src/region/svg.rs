@@ -57,7 +57,7 @@ pub fn escape(s: &str) -> String {
 }
 
 /// A "nice" tick step (1, 2 or 5 × 10^k) giving about `target` intervals over `span`.
-fn nice_step(span: f64, target: f64) -> f64 {
+pub(crate) fn nice_step(span: f64, target: f64) -> f64 {
     let raw = (span / target).max(f64::MIN_POSITIVE);
     let mag = 10f64.powf(raw.log10().floor());
     let f = raw / mag;
@@ -74,7 +74,7 @@ fn nice_step(span: f64, target: f64) -> f64 {
 }
 
 /// Tick label without trailing zeros: 1, 0.5, 2.5.
-fn tick_label(v: f64) -> String {
+pub(crate) fn tick_label(v: f64) -> String {
     let s = format!("{v:.3}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" {

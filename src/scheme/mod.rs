@@ -6,12 +6,14 @@
 //! key-free, i.e. something the holder of those rows learns about the inputs.
 
 pub mod expr;
+pub mod json;
 pub mod names;
 pub mod spec;
 
 use std::collections::HashMap;
 
 use crate::field::Field;
+pub use json::{read_json_spec_str, toml_spec_to_json};
 pub use names::{Name, Pattern};
 pub use spec::{read_spec, read_spec_str, SpecError};
 

@@ -63,14 +63,18 @@ pub fn located(origin: &Origin, offset: usize, message: String) -> SpecError {
     }
 }
 
-/// Read a spec file.
+/// Read a spec file: TOML, or JSON when the file name ends in `.json`.
 pub fn read_spec(path: &Path) -> Result<Scheme, SpecError> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| SpecError::File {
         path: shown.clone(),
         message: format!("cannot read the spec: {e}"),
     })?;
-    read_spec_str(&text, &shown)
+    if super::json::is_json(path) {
+        super::json::read_json_spec_str(&text, &shown)
+    } else {
+        read_spec_str(&text, &shown)
+    }
 }
 
 struct Reader {

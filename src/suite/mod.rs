@@ -44,7 +44,7 @@ pub struct SuiteReport {
 }
 
 /// Spec files under the given paths (a file is taken as is; a directory is searched
-/// recursively for `*.toml`), sorted, without duplicates.
+/// recursively for `*.toml` and `*.json` specs), sorted, without duplicates.
 pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
         let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -52,7 +52,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             let p = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
             if p.is_dir() {
                 walk(&p, out)?;
-            } else if p.extension().is_some_and(|x| x == "toml") {
+            } else if p.extension().is_some_and(|x| x == "toml" || x == "json") {
                 out.push(p);
             }
         }

@@ -6,6 +6,8 @@
 //! * Security      I(inputs; view | cond) = tail(view ∪ cond) − tail(cond), where `tail` counts
 //!   basis rows whose pivot is an input column (randomness columns come first), i.e. the
 //!   dimension of the key-free part of the span.
+//! * Hiding        I(target; view) = rk(target) − (rk(view, target) − rk(view)) = 0: the view
+//!   determines no nonzero combination of the target (one input, say), whatever else it leaks.
 //!
 //! Checks are evaluated in parallel over contiguous chunks (rayon); each worker keeps the
 //! echelon bases of the longest block prefix shared with its previous check, so consecutive
@@ -91,6 +93,12 @@ pub enum Condition {
     Secure {
         view: Vec<BlockId>,
         cond: Vec<BlockId>,
+    },
+    /// I(target; view) = 0: nothing about the target is determined by the view. Unlike
+    /// `Secure`, other inputs may leak; the outcome is the dimension of the revealed part.
+    Hidden {
+        view: Vec<BlockId>,
+        target: Vec<BlockId>,
     },
 }
 
@@ -204,6 +212,20 @@ impl Worker<'_> {
                 let known = self.cond.extend(cond, self.blocks).tail_rank();
                 (with_view - known) as Outcome
             }
+            Condition::Hidden { view, target } => {
+                let rows = |e: &mut Echelon| {
+                    target
+                        .iter()
+                        .map(|&t| {
+                            e.insert_all(self.blocks.get(t).rows.iter().map(|r| r.as_slice()))
+                        })
+                        .sum::<usize>()
+                };
+                let mut e = self.full.extend(view, self.blocks).clone();
+                let added = rows(&mut e);
+                let alone = rows(&mut self.full.empty.clone());
+                (alone - added) as Outcome
+            }
         }
     }
 }
@@ -244,6 +266,13 @@ impl Space {
         let mut all = c.clone();
         all.insert_all(view.iter().map(|r| r.as_slice()));
         all.tail_rank() - c.tail_rank()
+    }
+
+    /// I(target; view) in symbols: rk(target) − (rk(view, target) − rk(view)), from scratch.
+    pub fn revealed(&self, view: &[Vec<u32>], target: &[Vec<u32>]) -> usize {
+        let mut alone = self.empty();
+        alone.insert_all(target.iter().map(|r| r.as_slice()));
+        alone.rank() - self.conditional_entropy(view, target)
     }
 }
 
@@ -328,6 +357,49 @@ mod tests {
         }
     }
 
+    /// `Hidden` asks only about the target: a sum of two inputs hides each of them (while
+    /// `Secure` reports it as a leak), and a key next to its masked input reveals the input.
+    #[test]
+    fn hidden_is_about_the_target_only() {
+        // Columns: key k | inputs x1, x2.
+        let space = Space {
+            field: Field::new(7).unwrap(),
+            columns: 3,
+            input_start: 1,
+        };
+        let x1 = vec![vec![0, 1, 0]];
+        let masked = vec![1, 1, 0];
+        let key = vec![1, 0, 0];
+        let sum = vec![vec![0, 1, 1]];
+        assert_eq!(space.revealed(std::slice::from_ref(&masked), &x1), 0);
+        assert_eq!(space.revealed(&[masked.clone(), key], &x1), 1);
+        assert_eq!(space.revealed(&sum, &x1), 0);
+        assert_eq!(space.leakage(&sum, &[]), 1);
+        let mut plan = Plan::default();
+        let v = plan.blocks.add("sum", sum.clone());
+        let t = plan.blocks.add("x1", x1.clone());
+        let m = plan.blocks.add("masked", vec![masked]);
+        let x2 = plan.blocks.add("x2", vec![vec![0, 0, 1]]);
+        // The sum alone; the sum and x2 (determines x1); the masked input alone.
+        let checks = [vec![v], vec![v, x2], vec![m]]
+            .into_iter()
+            .map(|view| Check {
+                sets: vec![],
+                condition: Condition::Hidden {
+                    view,
+                    target: vec![t],
+                },
+            })
+            .collect();
+        plan.families.push(Family {
+            name: "hidden",
+            description: String::new(),
+            checks,
+            decoders: false,
+        });
+        assert_eq!(evaluate(space, &plan, false), vec![vec![0, 1, 0]]);
+    }
+
     /// The cached, parallel engine agrees with from-scratch rank formulas on random plans
     /// whose checks share prefixes (the situation the cache exists for).
     #[test]
@@ -356,16 +428,19 @@ mod tests {
                     (0..n).map(|_| ids[g.next(8) as usize]).collect()
                 };
                 let (nv, nc) = (1 + g.next(4), g.next(3));
-                let condition = if g.next(2) == 0 {
-                    Condition::Decodable {
+                let condition = match g.next(3) {
+                    0 => Condition::Decodable {
                         view: pick(&mut g, nv),
                         target: pick(&mut g, 1 + nc),
-                    }
-                } else {
-                    Condition::Secure {
+                    },
+                    1 => Condition::Hidden {
+                        view: pick(&mut g, nv),
+                        target: pick(&mut g, 1 + nc),
+                    },
+                    _ => Condition::Secure {
                         view: pick(&mut g, nv),
                         cond: pick(&mut g, nc),
-                    }
+                    },
                 };
                 checks.push(Check {
                     sets: vec![],
@@ -390,6 +465,9 @@ mod tests {
                         space.conditional_entropy(&rows(view), &rows(target))
                     }
                     Condition::Secure { view, cond } => space.leakage(&rows(view), &rows(cond)),
+                    Condition::Hidden { view, target } => {
+                        space.revealed(&rows(view), &rows(target))
+                    }
                 };
                 assert_eq!(o as usize, want, "seed {seed}");
             }

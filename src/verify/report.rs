@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::witness::{decode, leaks, Decoder, Missing, Witness};
+use super::witness::{decode, leaks, reveals, Decoder, Missing, Witness};
 use super::{Blocks, Check, Condition, Family, Options, Outcome};
 use crate::scheme::Scheme;
 
@@ -38,7 +38,7 @@ pub struct SetLabel {
 #[derive(Debug, Clone, Serialize)]
 pub struct Example {
     pub sets: Vec<SetLabel>,
-    /// "not-decodable" or "leak".
+    /// "not-decodable", "leak" or "revealed" (a `Hidden` target determined by the view).
     pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rank_deficit: Option<u32>,
@@ -142,6 +142,14 @@ pub(super) fn family_report(
                 leak_dimension: Some(o),
                 witnesses: leaks(scheme, blocks, view, cond),
             },
+            Condition::Hidden { view, target } => Example {
+                sets: set_labels(c),
+                kind: "revealed",
+                rank_deficit: None,
+                missing: vec![],
+                leak_dimension: Some(o),
+                witnesses: reveals(scheme, blocks, view, target),
+            },
         })
         .collect();
     let decoders = if fam.decoders {
@@ -154,7 +162,7 @@ pub(super) fn family_report(
                     sets: set_labels(c),
                     decoders: decode(scheme, blocks, view, target).0,
                 }),
-                Condition::Secure { .. } => None,
+                Condition::Secure { .. } | Condition::Hidden { .. } => None,
             })
             .take(opts.max_decoders)
             .collect()
@@ -231,6 +239,18 @@ pub fn render_text(r: &Report) -> String {
                         );
                     }
                 }
+                "revealed" => {
+                    let _ = writeln!(
+                        o,
+                        "    FAIL {}: the view determines {} symbol(s) of the hidden target",
+                        show_sets(&e.sets),
+                        e.leak_dimension.unwrap_or(0)
+                    );
+                    for w in &e.witnesses {
+                        let _ = writeln!(o, "         witness  {}", w.expression);
+                        let _ = writeln!(o, "                = {}   (recovered)", w.reveals);
+                    }
+                }
                 _ => {
                     let _ = writeln!(
                         o,
@@ -279,7 +299,11 @@ pub fn render_text(r: &Report) -> String {
 
 fn render_rates(o: &mut String, rates: &crate::region::achieved::RateReport) {
     use std::fmt::Write;
-    let _ = writeln!(o, "\n  rates (exact): achieved vs the optimal region");
+    let title = rates
+        .title
+        .as_deref()
+        .unwrap_or("rates (exact): achieved vs the optimal region");
+    let _ = writeln!(o, "\n  {title}");
     let w = |f: &dyn Fn(&crate::region::achieved::RateLine) -> usize| {
         rates.lines.iter().map(f).max().unwrap_or(0)
     };
@@ -306,5 +330,32 @@ fn render_rates(o: &mut String, rates: &crate::region::achieved::RateReport) {
     }
     for n in &rates.notes {
         let _ = writeln!(o, "    note: {n}");
+    }
+    if rates.randomness.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "\n  randomness (entropies as ranks, in F_p symbols)");
+    let wq = rates
+        .randomness
+        .iter()
+        .map(|k| k.quantity.chars().count())
+        .max()
+        .unwrap_or(0);
+    for k in &rates.randomness {
+        let value = if k.min_symbols == k.max_symbols {
+            k.max_symbols.to_string()
+        } else {
+            format!("{}..{}", k.min_symbols, k.max_symbols)
+        };
+        let bound = k
+            .bound_symbols
+            .as_deref()
+            .map_or("no bound".to_string(), |b| format!("≥ {b}"));
+        let pad = " ".repeat(wq.saturating_sub(k.quantity.chars().count()));
+        let _ = writeln!(
+            o,
+            "    {}{pad}  {value:>6}  {bound:<10}  {}",
+            k.quantity, k.source
+        );
     }
 }

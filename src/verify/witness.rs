@@ -150,3 +150,61 @@ pub fn leaks(scheme: &Scheme, blocks: &Blocks, view: &[BlockId], cond: &[BlockId
     }
     out
 }
+
+/// A basis of the target combinations the view determines (for `Hidden` failures), each with
+/// the combination of view rows that equals it, scaled so the revealed row starts with 1.
+pub fn reveals(
+    scheme: &Scheme,
+    blocks: &Blocks,
+    view: &[BlockId],
+    target: &[BlockId],
+) -> Vec<Witness> {
+    let f = scheme.field;
+    let n = scheme.num_columns;
+    let (trows, _) = rows_and_labels(blocks, target);
+    let (vrows, vlabels) = rows_and_labels(blocks, view);
+    let width = n + trows.len() + vrows.len();
+    // Target rows first: a view row that then reduces to zero on the source columns closes a
+    // relation Σ c·view = Σ a·target, i.e. reveals Σ a·target.
+    let mut e = Echelon::new(f, width, n);
+    for (i, r) in trows.iter().enumerate() {
+        e.insert(&augmented(r, Some(i), width));
+    }
+    let mut found = Echelon::new(f, n, n);
+    let mut out = Vec::new();
+    for (j, r) in vrows.iter().enumerate() {
+        let row = augmented(r, Some(trows.len() + j), width);
+        let red = e.reduce(&row);
+        if red.lead.is_some() {
+            e.insert(&row);
+            continue;
+        }
+        // Σ_t res_t·target + Σ_v res_v·view = 0 on the sources: the view part equals −Σ res_t·target.
+        let mut revealed = vec![0u32; n];
+        for (i, t) in trows.iter().enumerate() {
+            f.axpy(&mut revealed, f.neg(red.residual[n + i]), t);
+        }
+        let Some(lead) = revealed.iter().position(|&v| v != 0) else {
+            continue; // a relation among view rows alone
+        };
+        if found.insert(&revealed).is_none() {
+            continue; // already explained by an earlier witness
+        }
+        let scale = f.inv(revealed[lead]).expect("nonzero lead");
+        let coefs: Vec<u32> = red.residual[n + trows.len()..]
+            .iter()
+            .map(|&c| f.mul(c, scale))
+            .collect();
+        let reveals_row: Vec<u32> = revealed.iter().map(|&v| f.mul(v, scale)).collect();
+        let combination = terms(&coefs, &vlabels);
+        out.push(Witness {
+            expression: expression(&combination),
+            combination,
+            known: vec![],
+            known_expression: None,
+            reveals: scheme.format_row(&reveals_row),
+            reveals_row,
+        });
+    }
+    out
+}
