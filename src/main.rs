@@ -96,6 +96,10 @@ struct ConstructCommon {
     /// Print the verification report as JSON.
     #[arg(long)]
     json: bool,
+    /// Only write the spec (needs -o), without verifying it: for benchmark instances too
+    /// large to verify twice. Verify it afterwards with `itsa verify FILE`.
+    #[arg(long, requires = "output")]
+    no_verify: bool,
 }
 
 fn construct(model: ConstructModel) -> ExitCode {
@@ -115,6 +119,27 @@ fn construct(model: ConstructModel) -> ExitCode {
             eprintln!("error: --output: write the spec to a .toml file (JSON specs are not supported yet)");
             return ExitCode::from(2);
         }
+    }
+    if common.no_verify {
+        let written = spec.map_err(|e| e.to_string()).and_then(|text| {
+            let out = common
+                .output
+                .as_ref()
+                .expect("clap: --no-verify requires -o");
+            std::fs::write(out, text)
+                .map(|_| out.clone())
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))
+        });
+        return match written {
+            Ok(out) => {
+                println!("wrote {} (not verified)", out.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        };
     }
     let opts = Options {
         max_failures: 5,

@@ -79,18 +79,36 @@ impl Echelon {
     }
 
     /// Reduce `row` against the basis (the elimination step everything else builds on).
+    ///
+    /// Delayed reduction: the residual is kept in u64 accumulators and each basis row adds
+    /// (p − coef)·row without reducing; entries are reduced only when another addition could
+    /// overflow (every 4 steps for p near 2^31, practically never for small p) and at the end.
     pub fn reduce(&self, row: &[u32]) -> Reduced {
         assert_eq!(row.len(), self.width, "row width mismatch");
-        let mut residual = row.to_vec();
         let f = self.field;
+        let p = f.p() as u64;
+        let limit = f.delayed_adds();
+        let mut acc: Vec<u64> = row.iter().map(|&v| v as u64).collect();
+        let mut pending = 0u64;
         for (i, &c) in self.pivots.iter().enumerate() {
-            let coef = residual[c];
+            let coef = f.reduce(acc[c]);
             if coef != 0 {
+                if pending == limit {
+                    for a in acc[c..].iter_mut() {
+                        *a = f.reduce(*a) as u64;
+                    }
+                    pending = 0;
+                }
+                let m = p - coef as u64;
                 let base = i * self.width;
                 let basis_row = &self.data[base + c..base + self.width];
-                f.axpy(&mut residual[c..], f.neg(coef), basis_row);
+                for (a, &r) in acc[c..].iter_mut().zip(basis_row) {
+                    *a += m * r as u64;
+                }
+                pending += 1;
             }
         }
+        let residual: Vec<u32> = acc.into_iter().map(|a| f.reduce(a)).collect();
         let lead = residual[..self.pivot_cols].iter().position(|&v| v != 0);
         Reduced { residual, lead }
     }

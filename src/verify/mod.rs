@@ -15,6 +15,7 @@
 //! report does not depend on the thread count. Witnesses (decoders, leaking combinations) are
 //! recomputed afterwards, only for the checks that are printed, with tracking columns.
 
+mod projection;
 mod report;
 mod witness;
 
@@ -180,23 +181,36 @@ impl PrefixCache {
 
 struct Worker<'a> {
     blocks: &'a Blocks,
+    space: Space,
     full: PrefixCache,
     cond: PrefixCache,
+    /// Randomness support of each block, for projecting out private columns.
+    supports: &'a [projection::ColSet],
+    /// Randomness support of each row of the cached conditioning basis, and which
+    /// conditioning sequence it was computed for.
+    cond_rows: Vec<projection::ColSet>,
+    cond_seq: Vec<BlockId>,
 }
 
 impl Worker<'_> {
     fn evaluate(&mut self, c: &Condition) -> Outcome {
         match c {
             Condition::Decodable { view, target } => {
+                // rk(view, target) − rk(view) is the rank of the target rows' residuals modulo
+                // the view (they vanish on the view's pivots); no copy of the view's basis.
                 let base = self.full.extend(view, self.blocks);
-                let mut e = base.clone();
-                let added = target
-                    .iter()
-                    .map(|&t| e.insert_all(self.blocks.get(t).rows.iter().map(|r| r.as_slice())))
-                    .sum::<usize>();
-                added as Outcome
+                let mut rest = Echelon::new(base.field(), base.width(), base.width());
+                for &t in target {
+                    for r in &self.blocks.get(t).rows {
+                        rest.insert(&base.reduce(r).residual);
+                    }
+                }
+                rest.rank() as Outcome
             }
             Condition::Secure { view, cond } => {
+                if let Some(o) = self.secure_projected(view, cond) {
+                    return o;
+                }
                 // Conditioning first: models enumerate so that consecutive checks share it
                 // (e.g. the colluders' state), which is usually the larger part.
                 let seq: Vec<BlockId> = cond.iter().chain(view).copied().collect();
@@ -206,10 +220,69 @@ impl Worker<'_> {
             }
         }
     }
+
+    /// The security check on the view's columns only (see [`projection`]); `None` when the
+    /// cached conditioning basis does not separate the private columns.
+    fn secure_projected(&mut self, view: &[BlockId], cond: &[BlockId]) -> Option<Outcome> {
+        let Space {
+            field,
+            columns,
+            input_start,
+        } = self.space;
+        let mut seen = projection::ColSet::new(columns);
+        for &b in view {
+            seen.union_with(&self.supports[b as usize]);
+        }
+        if (0..input_start).all(|i| seen.contains(i)) {
+            return None;
+        }
+        // Trailing conditioning blocks inside the view's columns (e.g. a sum of inputs) need no
+        // projection: they join after it, so the cached basis is shared by more checks.
+        let shared = cond.len()
+            - cond
+                .iter()
+                .rev()
+                .take_while(|&&b| self.supports[b as usize].is_subset(&seen))
+                .count();
+        let (cond, extra) = cond.split_at(shared);
+        let e = self.cond.extend(cond, self.blocks);
+        if self.cond_seq != cond {
+            self.cond_rows = (0..e.rank())
+                .map(|i| projection::ColSet::support(columns, input_start, [e.row(i)]))
+                .collect();
+            self.cond_seq = cond.to_vec();
+        }
+        let mut kept: Vec<usize> = seen.iter().collect();
+        let split = kept.len();
+        kept.extend(input_start..columns);
+        let gather = |row: &[u32]| -> Vec<u32> { kept.iter().map(|&c| row[c]).collect() };
+        let mut proj = Echelon::with_split(field, kept.len(), kept.len(), split);
+        for (i, support) in self.cond_rows.iter().enumerate() {
+            let pivot = e.pivot(i);
+            if pivot >= input_start || seen.contains(pivot) {
+                if !support.is_subset(&seen) {
+                    return None;
+                }
+                proj.insert(&gather(e.row(i)));
+            }
+        }
+        for &b in extra {
+            for r in &self.blocks.get(b).rows {
+                proj.insert(&gather(r));
+            }
+        }
+        let known = proj.tail_rank();
+        for &b in view {
+            for r in &self.blocks.get(b).rows {
+                proj.insert(&gather(r));
+            }
+        }
+        Some((proj.tail_rank() - known) as Outcome)
+    }
 }
 
 /// The column space checks live in: randomness columns `0..input_start`, inputs after.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Space {
     pub field: Field,
     pub columns: usize,
@@ -247,9 +320,22 @@ impl Space {
     }
 }
 
+/// What a check's cached basis is built from: the kind, then the view (decodability) or the
+/// conditioning (security).
+fn base_key(c: &Condition) -> (u8, &[BlockId]) {
+    match c {
+        Condition::Decodable { view, .. } => (0, view),
+        Condition::Secure { cond, .. } => (1, cond),
+    }
+}
+
 /// Evaluate every check of the plan; returns one outcome per check, per family, in order.
 pub fn evaluate(space: Space, plan: &Plan, progress: bool) -> Vec<Vec<Outcome>> {
     let empty = space.empty();
+    // Columns few views touch first (ranks and tail counts do not depend on column order).
+    let position = projection::column_order(plan, space.columns, space.input_start);
+    let blocks = projection::permute(&plan.blocks, &position);
+    let supports = projection::block_supports(&blocks, space.columns, space.input_start);
     let flat: Vec<&Condition> = plan
         .families
         .iter()
@@ -271,13 +357,22 @@ pub fn evaluate(space: Space, plan: &Plan, progress: bool) -> Vec<Vec<Outcome>> 
     } else {
         None
     };
-    let outcomes: Vec<Outcome> = flat
+    // Checks with the same base (view to decode from, or conditioning) run consecutively so
+    // its echelon basis is built once; lexicographic order also keeps shared prefixes together.
+    let mut order: Vec<usize> = (0..flat.len()).collect();
+    order.sort_by(|&a, &b| base_key(flat[a]).cmp(&base_key(flat[b])));
+    let sorted: Vec<&Condition> = order.iter().map(|&i| flat[i]).collect();
+    let by_order: Vec<Outcome> = sorted
         .par_chunks(chunk)
         .map(|part| {
             let mut w = Worker {
-                blocks: &plan.blocks,
+                blocks: &blocks,
+                space,
                 full: PrefixCache::new(empty.clone()),
                 cond: PrefixCache::new(empty.clone()),
+                supports: &supports,
+                cond_rows: Vec::new(),
+                cond_seq: Vec::new(),
             };
             let out: Vec<Outcome> = part.iter().map(|c| w.evaluate(c)).collect();
             if let Some(b) = &bar {
@@ -289,6 +384,10 @@ pub fn evaluate(space: Space, plan: &Plan, progress: bool) -> Vec<Vec<Outcome>> 
         .collect();
     if let Some(b) = bar {
         b.finish_and_clear();
+    }
+    let mut outcomes = vec![0; flat.len()];
+    for (&i, o) in order.iter().zip(by_order) {
+        outcomes[i] = o;
     }
     let mut it = outcomes.into_iter();
     plan.families
@@ -332,7 +431,22 @@ mod tests {
     /// whose checks share prefixes (the situation the cache exists for).
     #[test]
     fn cached_engine_matches_fresh_computation() {
-        for seed in 0..20u64 {
+        random_plans_agree(0..20, 1);
+    }
+
+    /// Sparse rows leave columns private to the conditioning, so the projected path
+    /// (and its fallback) is exercised, with leaking and non-leaking checks.
+    #[test]
+    fn projected_engine_matches_fresh_computation() {
+        random_plans_agree(100..160, 3);
+    }
+
+    /// Random plans compared with from-scratch formulas; an entry is nonzero with probability
+    /// 1/`sparsity` (dense when 1).
+    fn random_plans_agree(seeds: std::ops::Range<u64>, sparsity: u32) {
+        let (mut leaks, mut projected) = ((0, 0), 0);
+        let sparse = sparsity > 1;
+        for seed in seeds {
             let mut g = Lcg(seed);
             let field = Field::new([2, 3, 5, 13][seed as usize % 4]).unwrap();
             let columns = 6 + g.next(5) as usize;
@@ -345,7 +459,17 @@ mod tests {
             let ids: Vec<BlockId> = (0..8)
                 .map(|i| {
                     let rows = (0..1 + g.next(2))
-                        .map(|_| (0..columns).map(|_| g.next(field.p())).collect())
+                        .map(|_| {
+                            (0..columns)
+                                .map(|_| {
+                                    if g.next(sparsity) == 0 {
+                                        g.next(field.p())
+                                    } else {
+                                        0
+                                    }
+                                })
+                                .collect()
+                        })
                         .collect();
                     plan.blocks.add(format!("B{i}"), rows)
                 })
@@ -384,6 +508,26 @@ mod tests {
                     .flat_map(|&i| plan.blocks.get(i).rows.clone())
                     .collect()
             };
+            // The projected path on its own, where it applies, gives the same answers.
+            let supports =
+                projection::block_supports(&plan.blocks, space.columns, space.input_start);
+            let mut w = Worker {
+                blocks: &plan.blocks,
+                space,
+                full: PrefixCache::new(space.empty()),
+                cond: PrefixCache::new(space.empty()),
+                supports: &supports,
+                cond_rows: Vec::new(),
+                cond_seq: Vec::new(),
+            };
+            for (c, &o) in plan.families[0].checks.iter().zip(&got[0]) {
+                if let Condition::Secure { view, cond } = &c.condition {
+                    if let Some(p) = w.secure_projected(view, cond) {
+                        assert_eq!(p, o, "seed {seed}: projected");
+                        projected += 1;
+                    }
+                }
+            }
             for (c, &o) in plan.families[0].checks.iter().zip(&got[0]) {
                 let want = match &c.condition {
                     Condition::Decodable { view, target } => {
@@ -392,7 +536,20 @@ mod tests {
                     Condition::Secure { view, cond } => space.leakage(&rows(view), &rows(cond)),
                 };
                 assert_eq!(o as usize, want, "seed {seed}");
+                if matches!(c.condition, Condition::Secure { .. }) {
+                    if want == 0 {
+                        leaks.0 += 1;
+                    } else {
+                        leaks.1 += 1;
+                    }
+                }
             }
         }
+        // Both outcomes occur, so the comparison can fail either way.
+        assert!(leaks.0 > 0 && leaks.1 > 0, "{leaks:?}");
+        assert!(
+            !sparse || projected > 50,
+            "projected path used {projected} times"
+        );
     }
 }
