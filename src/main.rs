@@ -45,6 +45,33 @@ enum Command {
         /// Run even when the number of checks exceeds the safety limit.
         #[arg(long)]
         force: bool,
+        /// The safety limit: refuse runs with more checks than this unless --force.
+        #[arg(long, default_value_t = CHECK_LIMIT, value_name = "N")]
+        max_checks: u128,
+        /// Verify only part i of n (e.g. 2/4) and print a shard report (JSON) for `itsa merge`.
+        #[arg(long, value_name = "i/n")]
+        shard: Option<verify::Part>,
+    },
+    /// Combine the shard reports of `itsa verify --shard i/n` (all n parts) into the full report.
+    Merge {
+        /// Shard reports (JSON files), one per part, in any order.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// The spec (default: the path recorded in the shard reports).
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Print one JSON object instead of the human report.
+        #[arg(long)]
+        json: bool,
+        /// Print decoding coefficients of passing correctness checks.
+        #[arg(long)]
+        show_decoders: bool,
+        /// Failures printed with witnesses, per condition family.
+        #[arg(long, default_value_t = 5, value_name = "N")]
+        max_failures: usize,
+        /// Decoders printed per family with --show-decoders.
+        #[arg(long, default_value_t = 100, value_name = "N")]
+        max_decoders: usize,
     },
     /// Optimal rate region of a model at given parameters, exactly (see docs/regions.md).
     Region(RegionArgs),
@@ -183,6 +210,107 @@ fn construct(model: ConstructModel) -> ExitCode {
     }
 }
 
+/// `itsa verify --shard i/n`: evaluate one part, print its shard report (JSON).
+fn verify_shard(
+    spec: &std::path::Path,
+    scheme: &itsa::scheme::Scheme,
+    model: &itsa::models::Model,
+    part: verify::Part,
+    progress: bool,
+) -> ExitCode {
+    let text = match std::fs::read_to_string(spec) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", spec.display());
+            return ExitCode::from(2);
+        }
+    };
+    let start = std::time::Instant::now();
+    let plan = model.plan(scheme);
+    let outcomes = verify::evaluate_part(verify::Space::of(scheme), &plan, part, progress);
+    let report = verify::shard::ShardReport::new(
+        spec.display().to_string(),
+        &text,
+        part,
+        plan.num_checks(),
+        &outcomes,
+        start.elapsed().as_secs_f64(),
+    );
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&report).expect("shard report serialises")
+    );
+    if report.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// `itsa merge`: the full report from all shard reports; same output and exit codes as verify.
+fn merge(paths: &[PathBuf], spec: Option<PathBuf>, json: bool, opts: &Options) -> ExitCode {
+    let mut shards = Vec::new();
+    for p in paths {
+        let parsed = std::fs::read_to_string(p)
+            .map_err(|e| e.to_string())
+            .and_then(|t| {
+                serde_json::from_str::<verify::shard::ShardReport>(&t).map_err(|e| e.to_string())
+            });
+        match parsed {
+            Ok(s) => shards.push(s),
+            Err(e) => {
+                eprintln!("error: {}: not a shard report: {e}", p.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let outcomes = match verify::shard::merge(&shards) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let spec = spec.unwrap_or_else(|| PathBuf::from(&shards[0].spec));
+    let hash_ok = std::fs::read_to_string(&spec)
+        .is_ok_and(|t| verify::shard::spec_hash(&t) == shards[0].spec_hash);
+    if !hash_ok {
+        eprintln!(
+            "error: {} is not the spec the shards were computed from (missing or changed); pass --spec",
+            spec.display()
+        );
+        return ExitCode::from(2);
+    }
+    let (scheme, model) = match itsa::load(&spec) {
+        Ok(v) => v,
+        Err(e) => {
+            print_spec_error(&e);
+            return ExitCode::from(2);
+        }
+    };
+    let mut report = match itsa::report_from_outcomes(&scheme, &model, opts, outcomes) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    report.elapsed_seconds += shards.iter().map(|s| s.elapsed_seconds).sum::<f64>();
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("report serialises")
+        );
+    } else {
+        print!("{}", verify::render_text(&report));
+    }
+    let alarm = report.rates.as_ref().is_some_and(|r| r.alarm);
+    match report.verdict {
+        Verdict::Verified if !alarm => ExitCode::SUCCESS,
+        _ => ExitCode::from(1),
+    }
+}
+
 fn print_spec_error(e: &SpecError) {
     eprintln!("error: {e}");
     if let SpecError::At {
@@ -222,6 +350,21 @@ fn main() -> ExitCode {
             }
         },
         Command::Construct { model } => construct(model),
+        Command::Merge {
+            shards,
+            spec,
+            json,
+            show_decoders,
+            max_failures,
+            max_decoders,
+        } => {
+            let opts = Options {
+                max_failures,
+                max_decoders: if show_decoders { max_decoders } else { 0 },
+                progress: false,
+            };
+            merge(&shards, spec, json, &opts)
+        }
         Command::Test { paths, json, junit } => {
             let files = match itsa::suite::collect(&paths) {
                 Ok(f) if f.is_empty() => {
@@ -262,6 +405,8 @@ fn main() -> ExitCode {
             max_failures,
             max_decoders,
             force,
+            max_checks,
+            shard,
         } => {
             let (scheme, model) = match itsa::load(&spec) {
                 Ok(v) => v,
@@ -271,12 +416,22 @@ fn main() -> ExitCode {
                 }
             };
             let count = model.count_checks();
-            if count > CHECK_LIMIT && !force {
+            if count > max_checks && !force {
                 eprintln!(
-                    "error: {}: this model instance has {count} checks (limit {CHECK_LIMIT}); pass --force to run it anyway",
+                    "error: {}: this model instance has {count} checks (limit {max_checks}, --max-checks); pass --force to run it anyway",
                     spec.display()
                 );
                 return ExitCode::from(2);
+            }
+            if count > 20_000 && !json {
+                eprintln!(
+                    "{}: {count} checks{}; the progress bar shows the rate and the time left",
+                    spec.display(),
+                    shard.map_or(String::new(), |p| format!(", part {}/{}", p.index, p.count))
+                );
+            }
+            if let Some(part) = shard {
+                return verify_shard(&spec, &scheme, &model, part, !json);
             }
             let opts = Options {
                 max_failures,

@@ -17,6 +17,7 @@
 
 mod projection;
 mod report;
+pub mod shard;
 mod witness;
 
 use std::collections::HashMap;
@@ -331,6 +332,48 @@ fn base_key(c: &Condition) -> (u8, &[BlockId]) {
 
 /// Evaluate every check of the plan; returns one outcome per check, per family, in order.
 pub fn evaluate(space: Space, plan: &Plan, progress: bool) -> Vec<Vec<Outcome>> {
+    let flat = evaluate_part(space, plan, Part::ALL, progress)
+        .into_iter()
+        .map(|(_, o)| o)
+        .collect::<Vec<_>>();
+    split_by_family(plan, flat)
+}
+
+/// One outcome per check, in check order, cut into the plan's families.
+pub fn split_by_family(plan: &Plan, flat: Vec<Outcome>) -> Vec<Vec<Outcome>> {
+    let mut it = flat.into_iter();
+    plan.families
+        .iter()
+        .map(|f| it.by_ref().take(f.checks.len()).collect())
+        .collect()
+}
+
+/// A deterministic share of a plan's checks: part `index` (1-based) of `count` equal parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Part {
+    pub const ALL: Part = Part { index: 1, count: 1 };
+
+    /// The positions `lo..hi` of this part in a list of `n` checks.
+    pub fn range(&self, n: usize) -> std::ops::Range<usize> {
+        let at = |i: usize| (n * i).div_ceil(self.count);
+        at(self.index - 1)..at(self.index)
+    }
+}
+
+/// Evaluate one part of the plan's checks: `(check index in plan order, outcome)`, sorted by
+/// index. Checks are first put in evaluation order (grouped by the basis they share) and the
+/// part is a contiguous slice of that order, so each part keeps the sharing.
+pub fn evaluate_part(
+    space: Space,
+    plan: &Plan,
+    part: Part,
+    progress: bool,
+) -> Vec<(usize, Outcome)> {
     let empty = space.empty();
     // Columns few views touch first (ranks and tail counts do not depend on column order).
     let position = projection::column_order(plan, space.columns, space.input_start);
@@ -341,14 +384,20 @@ pub fn evaluate(space: Space, plan: &Plan, progress: bool) -> Vec<Vec<Outcome>> 
         .iter()
         .flat_map(|f| f.checks.iter().map(|c| &c.condition))
         .collect();
+    // Checks with the same base (view to decode from, or conditioning) run consecutively so
+    // its echelon basis is built once; lexicographic order also keeps shared prefixes together.
+    let mut order: Vec<usize> = (0..flat.len()).collect();
+    order.sort_by(|&a, &b| base_key(flat[a]).cmp(&base_key(flat[b])));
+    let order = &order[part.range(flat.len())];
+    let sorted: Vec<&Condition> = order.iter().map(|&i| flat[i]).collect();
     let threads = rayon::current_num_threads().max(1);
     // Contiguous chunks keep DFS neighbours together; several chunks per thread balance load.
-    let chunk = (flat.len() / (threads * 8)).clamp(1, 4096);
-    let bar = if progress && flat.len() > 20_000 {
-        let b = indicatif::ProgressBar::new(flat.len() as u64);
+    let chunk = (sorted.len() / (threads * 8)).clamp(1, 4096);
+    let bar = if progress && sorted.len() > 20_000 {
+        let b = indicatif::ProgressBar::new(sorted.len() as u64);
         b.set_style(
             indicatif::ProgressStyle::with_template(
-                "{spinner} checks {pos}/{len} [{bar:30}] {percent}% eta {eta}",
+                "{spinner} checks {pos}/{len} [{bar:30}] {percent}% {per_sec} eta {eta}",
             )
             .expect("static template")
             .progress_chars("=> "),
@@ -357,11 +406,6 @@ pub fn evaluate(space: Space, plan: &Plan, progress: bool) -> Vec<Vec<Outcome>> 
     } else {
         None
     };
-    // Checks with the same base (view to decode from, or conditioning) run consecutively so
-    // its echelon basis is built once; lexicographic order also keeps shared prefixes together.
-    let mut order: Vec<usize> = (0..flat.len()).collect();
-    order.sort_by(|&a, &b| base_key(flat[a]).cmp(&base_key(flat[b])));
-    let sorted: Vec<&Condition> = order.iter().map(|&i| flat[i]).collect();
     let by_order: Vec<Outcome> = sorted
         .par_chunks(chunk)
         .map(|part| {
@@ -385,21 +429,28 @@ pub fn evaluate(space: Space, plan: &Plan, progress: bool) -> Vec<Vec<Outcome>> 
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let mut outcomes = vec![0; flat.len()];
-    for (&i, o) in order.iter().zip(by_order) {
-        outcomes[i] = o;
-    }
-    let mut it = outcomes.into_iter();
-    plan.families
-        .iter()
-        .map(|f| it.by_ref().take(f.checks.len()).collect())
-        .collect()
+    let mut out: Vec<(usize, Outcome)> = order.iter().copied().zip(by_order).collect();
+    out.sort_unstable_by_key(|&(i, _)| i);
+    out
 }
 
 /// Run a plan: evaluate all checks, then build witnesses for the reported ones.
 pub fn run(scheme: &Scheme, plan: &Plan, header: report::Header, opts: &Options) -> Report {
     let start = Instant::now();
     let outcomes = evaluate(Space::of(scheme), plan, opts.progress);
+    report_from_outcomes(scheme, plan, header, opts, outcomes, start)
+}
+
+/// The report of a plan whose outcomes are known (e.g. merged from shards): witnesses are
+/// recomputed for the printed checks exactly as [`run`] does.
+pub fn report_from_outcomes(
+    scheme: &Scheme,
+    plan: &Plan,
+    header: report::Header,
+    opts: &Options,
+    outcomes: Vec<Vec<Outcome>>,
+    start: Instant,
+) -> Report {
     let families = plan
         .families
         .iter()
