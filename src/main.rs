@@ -52,6 +52,14 @@ enum Command {
         #[arg(long, value_name = "i/n")]
         shard: Option<verify::Part>,
     },
+    /// Write a spec's rows and check list as JSON (for the Python baselines in bench/baselines/).
+    Export {
+        /// The spec file (TOML).
+        spec: PathBuf,
+        /// JSON is the only format (the flag is accepted for clarity).
+        #[arg(long)]
+        json: bool,
+    },
     /// Combine the shard reports of `itsa verify --shard i/n` (all n parts) into the full report.
     Merge {
         /// Shard reports (JSON files), one per part, in any order.
@@ -350,6 +358,18 @@ fn main() -> ExitCode {
             }
         },
         Command::Construct { model } => construct(model),
+        Command::Export { spec, json: _ } => match itsa::load(&spec) {
+            Ok((scheme, model)) => {
+                let plan = model.plan(&scheme);
+                let v = verify::export::plan_json(verify::Space::of(&scheme), &plan);
+                println!("{v}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                print_spec_error(&e);
+                ExitCode::from(2)
+            }
+        },
         Command::Merge {
             shards,
             spec,

@@ -15,6 +15,7 @@
 //! report does not depend on the thread count. Witnesses (decoders, leaking combinations) are
 //! recomputed afterwards, only for the checks that are printed, with tracking columns.
 
+pub mod export;
 mod projection;
 mod report;
 pub mod shard;
@@ -264,7 +265,7 @@ impl Worker<'_> {
                 if !support.is_subset(&seen) {
                     return None;
                 }
-                proj.insert(&gather(e.row(i)));
+                proj.push_projected(e, i, &kept);
             }
         }
         for &b in extra {
