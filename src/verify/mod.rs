@@ -192,6 +192,7 @@ struct Worker<'a> {
     /// conditioning sequence it was computed for.
     cond_rows: Vec<projection::ColSet>,
     cond_seq: Vec<BlockId>,
+    common: Option<CommonBasis>,
 }
 
 impl Worker<'_> {
@@ -253,34 +254,82 @@ impl Worker<'_> {
                 .map(|i| projection::ColSet::support(columns, input_start, [e.row(i)]))
                 .collect();
             self.cond_seq = cond.to_vec();
+            self.common = None;
         }
-        let mut kept: Vec<usize> = seen.iter().collect();
+        // Columns from `q` to the inputs are all seen: rows pivoting there are shared by every
+        // check on this conditioning with the same `q`, and so are leading view blocks that
+        // stay inside them. Layout: [q..input_start), the check's own columns below q, inputs
+        // (randomness order is free; shared rows are zero on the check's own columns).
+        let q = (0..input_start)
+            .rev()
+            .take_while(|&i| seen.contains(i))
+            .last()
+            .unwrap_or(input_start);
+        let mut kept: Vec<usize> = (q..input_start).collect();
+        kept.extend(seen.iter().take_while(|&i| i < q));
         let split = kept.len();
         kept.extend(input_start..columns);
-        let gather = |row: &[u32]| -> Vec<u32> { kept.iter().map(|&c| row[c]).collect() };
-        let mut proj = Echelon::with_split(field, kept.len(), kept.len(), split);
         for (i, support) in self.cond_rows.iter().enumerate() {
             let pivot = e.pivot(i);
-            if pivot >= input_start || seen.contains(pivot) {
-                if !support.is_subset(&seen) {
-                    return None;
+            if (pivot >= input_start || seen.contains(pivot)) && !support.is_subset(&seen) {
+                return None;
+            }
+        }
+        let prefix = view
+            .iter()
+            .take_while(|&&b| self.supports[b as usize].iter().all(|c| c >= q))
+            .count();
+        let (shared_view, own_view) = view.split_at(prefix);
+        let gather = |row: &[u32]| -> Vec<u32> { kept.iter().map(|&c| row[c]).collect() };
+        let key = (q, kept.len(), shared_view.to_vec());
+        if self.common.as_ref().is_none_or(|c| c.key != key) {
+            let mut cond_part = Echelon::with_split(field, kept.len(), kept.len(), split);
+            for i in 0..e.rank() {
+                if e.pivot(i) >= q {
+                    cond_part.push_projected(e, i, &kept);
                 }
-                proj.push_projected(e, i, &kept);
             }
+            let mut full_part = cond_part.clone();
+            for &b in shared_view {
+                for r in &self.blocks.get(b).rows {
+                    full_part.insert(&gather(r));
+                }
+            }
+            self.common = Some(CommonBasis {
+                key,
+                cond: cond_part,
+                full: full_part,
+            });
         }
+        let common = self.common.as_ref().expect("just built");
+        // The check's own rows: conditioning rows pivoting on its own columns, trailing
+        // conditioning blocks, then (for the full span) the rest of the view.
+        let mut own: Vec<Vec<u32>> = (0..e.rank())
+            .filter(|&i| e.pivot(i) < q && seen.contains(e.pivot(i)))
+            .map(|i| gather(e.row(i)))
+            .collect();
         for &b in extra {
+            own.extend(self.blocks.get(b).rows.iter().map(|r| gather(r)));
+        }
+        let mut known = common.cond.clone();
+        known.insert_all(own.iter().map(|r| r.as_slice()));
+        let mut full = common.full.clone();
+        full.insert_all(own.iter().map(|r| r.as_slice()));
+        for &b in own_view {
             for r in &self.blocks.get(b).rows {
-                proj.insert(&gather(r));
+                full.insert(&gather(r));
             }
         }
-        let known = proj.tail_rank();
-        for &b in view {
-            for r in &self.blocks.get(b).rows {
-                proj.insert(&gather(r));
-            }
-        }
-        Some((proj.tail_rank() - known) as Outcome)
+        Some((full.tail_rank() - known.tail_rank()) as Outcome)
     }
+}
+
+/// Projected bases shared by consecutive security checks on the same conditioning: its rows
+/// pivoting in the always-seen columns, without and with the shared leading view blocks.
+struct CommonBasis {
+    key: (usize, usize, Vec<BlockId>),
+    cond: Echelon,
+    full: Echelon,
 }
 
 /// The column space checks live in: randomness columns `0..input_start`, inputs after.
@@ -418,6 +467,7 @@ pub fn evaluate_part(
                 supports: &supports,
                 cond_rows: Vec::new(),
                 cond_seq: Vec::new(),
+                common: None,
             };
             let out: Vec<Outcome> = part.iter().map(|c| w.evaluate(c)).collect();
             if let Some(b) = &bar {
@@ -571,6 +621,7 @@ mod tests {
                 supports: &supports,
                 cond_rows: Vec::new(),
                 cond_seq: Vec::new(),
+                common: None,
             };
             for (c, &o) in plan.families[0].checks.iter().zip(&got[0]) {
                 if let Condition::Secure { view, cond } = &c.condition {
