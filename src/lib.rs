@@ -42,3 +42,27 @@ pub fn verify_scheme(
     report.rates = Some(model.rates(scheme, report.verdict == verify::Verdict::Verified));
     report
 }
+
+/// The report of a scheme whose check outcomes (one per check, in plan order) were computed
+/// elsewhere, e.g. merged from shards: the same report [`verify_scheme`] builds.
+pub fn report_from_outcomes(
+    scheme: &scheme::Scheme,
+    model: &models::Model,
+    opts: &verify::Options,
+    outcomes: Vec<verify::Outcome>,
+) -> Result<verify::Report, verify::shard::ShardError> {
+    let start = std::time::Instant::now();
+    let plan = model.plan(scheme);
+    if outcomes.len() != plan.num_checks() {
+        return Err(verify::shard::ShardError::Mismatch(format!(
+            "the shards cover {} checks but the spec has {}",
+            outcomes.len(),
+            plan.num_checks()
+        )));
+    }
+    let outcomes = verify::split_by_family(&plan, outcomes);
+    let mut report =
+        verify::report_from_outcomes(scheme, &plan, model.header(scheme), opts, outcomes, start);
+    report.rates = Some(model.rates(scheme, report.verdict == verify::Verdict::Verified));
+    Ok(report)
+}

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use itsa::construct::ConstructError;
 use itsa::region::cli::RegionArgs;
 use itsa::scheme::SpecError;
 use itsa::verify::{self, Options, Verdict};
@@ -45,6 +46,41 @@ enum Command {
         /// Run even when the number of checks exceeds the safety limit.
         #[arg(long)]
         force: bool,
+        /// The safety limit: refuse runs with more checks than this unless --force.
+        #[arg(long, default_value_t = CHECK_LIMIT, value_name = "N")]
+        max_checks: u128,
+        /// Verify only part i of n (e.g. 2/4) and print a shard report (JSON) for `itsa merge`.
+        #[arg(long, value_name = "i/n")]
+        shard: Option<verify::Part>,
+    },
+    /// Write a spec's rows and check list as JSON (for the Python baselines in bench/baselines/).
+    Export {
+        /// The spec file (TOML).
+        spec: PathBuf,
+        /// JSON is the only format (the flag is accepted for clarity).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Combine the shard reports of `itsa verify --shard i/n` (all n parts) into the full report.
+    Merge {
+        /// Shard reports (JSON files), one per part, in any order.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// The spec (default: the path recorded in the shard reports).
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Print one JSON object instead of the human report.
+        #[arg(long)]
+        json: bool,
+        /// Print decoding coefficients of passing correctness checks.
+        #[arg(long)]
+        show_decoders: bool,
+        /// Failures printed with witnesses, per condition family.
+        #[arg(long, default_value_t = 5, value_name = "N")]
+        max_failures: usize,
+        /// Decoders printed per family with --show-decoders.
+        #[arg(long, default_value_t = 100, value_name = "N")]
+        max_decoders: usize,
     },
     /// Optimal rate region of a model at given parameters, exactly (see docs/regions.md).
     Region(RegionArgs),
@@ -159,26 +195,68 @@ struct RandomDraw {
     key_dim: Option<u32>,
 }
 
-/// The optimal construction (re-drawn until verified), or one draw at a given key dimension.
-fn draw(
-    random: &RandomDraw,
-    optimal_dim: u32,
-    opts: &Options,
-    make: impl Fn(u32, &mut itsa::construct::SplitMix64) -> String,
-) -> Result<itsa::construct::Construction, itsa::construct::ConstructError> {
-    match random.key_dim {
-        Some(0) => Err(itsa::construct::ConstructError::Parameter(
-            "--key-dim: at least one key symbol (0 would be no key at all)".into(),
-        )),
-        Some(dim) => {
-            let spec = make(dim, &mut itsa::construct::SplitMix64(random.seed));
-            let mut c = itsa::construct::deterministic(spec, opts)?;
-            c.seed = Some(random.seed);
-            Ok(c)
+/// One random draw of a construction at a key dimension.
+type Draw<'a> = Box<dyn Fn(u32, &mut itsa::construct::SplitMix64) -> String + 'a>;
+
+/// What a construct command builds: a fixed spec, or one drawn at random from seeds.
+enum Recipe<'a> {
+    Fixed(String),
+    Random {
+        random: &'a RandomDraw,
+        optimal_dim: u32,
+        make: Draw<'a>,
+    },
+}
+
+impl Recipe<'_> {
+    /// The key dimension of a random recipe: --key-dim, or the optimal one.
+    fn key_dim(random: &RandomDraw, optimal: u32) -> Result<u32, ConstructError> {
+        match random.key_dim {
+            Some(0) => Err(ConstructError::Parameter(
+                "--key-dim: at least one key symbol (0 would be no key at all)".into(),
+            )),
+            Some(dim) => Ok(dim),
+            None => Ok(optimal),
         }
-        None => itsa::construct::first_verified(random.seed, random.attempts, opts, |rng| {
-            make(optimal_dim, rng)
-        }),
+    }
+
+    /// The spec text without verifying it (--no-verify): for a random recipe, the draw at --seed.
+    fn unverified(&self) -> Result<String, ConstructError> {
+        match self {
+            Recipe::Fixed(spec) => Ok(spec.clone()),
+            Recipe::Random {
+                random,
+                optimal_dim,
+                make,
+            } => {
+                let dim = Self::key_dim(random, *optimal_dim)?;
+                Ok(make(dim, &mut itsa::construct::SplitMix64(random.seed)))
+            }
+        }
+    }
+
+    /// Build and verify: the optimal random construction is re-drawn until a draw verifies;
+    /// with --key-dim one draw is made and reported as it is.
+    fn build(&self, opts: &Options) -> Result<itsa::construct::Construction, ConstructError> {
+        match self {
+            Recipe::Fixed(spec) => itsa::construct::deterministic(spec.clone(), opts),
+            Recipe::Random {
+                random,
+                optimal_dim,
+                make,
+            } => {
+                let dim = Self::key_dim(random, *optimal_dim)?;
+                if random.key_dim.is_some() {
+                    let mut c = itsa::construct::deterministic(self.unverified()?, opts)?;
+                    c.seed = Some(random.seed);
+                    Ok(c)
+                } else {
+                    itsa::construct::first_verified(random.seed, random.attempts, opts, |rng| {
+                        make(dim, rng)
+                    })
+                }
+            }
+        }
     }
 }
 
@@ -193,25 +271,23 @@ struct ConstructCommon {
     /// Print the verification report as JSON.
     #[arg(long)]
     json: bool,
+    /// Only write the spec (needs -o), without verifying it: for benchmark instances too
+    /// large to verify twice. Verify it afterwards with `itsa verify FILE`.
+    #[arg(long, requires = "output")]
+    no_verify: bool,
 }
 
 fn construct(model: ConstructModel) -> ExitCode {
-    use itsa::construct::deterministic;
     use itsa::models::{hierarchical, multi_server};
-    let quiet = |c: &ConstructCommon| Options {
-        max_failures: 5,
-        max_decoders: 0,
-        progress: !c.json && c.output.is_none(),
-    };
-    let (built, common) = match model {
+    let (recipe, common) = match &model {
         ConstructModel::Dropout {
             users,
             min_survivors,
             colluders,
             common,
         } => (
-            itsa::models::dropout::construct_spec(users, min_survivors, colluders, common.prime)
-                .and_then(|s| deterministic(s, &quiet(&common))),
+            itsa::models::dropout::construct_spec(*users, *min_survivors, *colluders, common.prime)
+                .map(Recipe::Fixed),
             common,
         ),
         ConstructModel::MultiServer {
@@ -220,43 +296,44 @@ fn construct(model: ConstructModel) -> ExitCode {
             colluders,
             random,
             common,
-        } => (
-            multi_server::construct_params(servers, users_per_server, colluders, common.prime)
-                .and_then(|p| {
-                    let dim = multi_server::optimal_key_dim(servers, users_per_server, colluders);
-                    draw(&random, dim, &quiet(&common), |dim, rng| {
-                        multi_server::construct_draw(
-                            servers,
-                            users_per_server,
-                            colluders,
-                            p,
-                            dim,
-                            rng,
-                        )
-                    })
+        } => {
+            let (u, v, t) = (*servers, *users_per_server, *colluders);
+            (
+                multi_server::construct_params(u, v, t, common.prime).map(|p| Recipe::Random {
+                    random,
+                    optimal_dim: multi_server::optimal_key_dim(u, v, t),
+                    make: Box::new(move |dim, rng| {
+                        multi_server::construct_draw(u, v, t, p, dim, rng)
+                    }),
                 }),
-            common,
-        ),
+                common,
+            )
+        }
         ConstructModel::Hierarchical {
             clients,
             relays_per_client,
             failures,
             random,
             common,
-        } => (
-            hierarchical::construct_params(clients, relays_per_client, failures, common.prime)
-                .and_then(|p| {
-                    let (k, d, s) = (clients, relays_per_client, failures);
+        } => {
+            let (k, d, s) = (*clients, *relays_per_client, *failures);
+            (
+                hierarchical::construct_params(k, d, s, common.prime).map(|p| {
                     if d == k {
-                        deterministic(hierarchical::construct_full_spec(k, s, p), &quiet(&common))
+                        Recipe::Fixed(hierarchical::construct_full_spec(k, s, p))
                     } else {
-                        draw(&random, d.max(k - d), &quiet(&common), |dim, rng| {
-                            hierarchical::construct_draw(k, d, s, p, dim, rng)
-                        })
+                        Recipe::Random {
+                            random,
+                            optimal_dim: d.max(k - d),
+                            make: Box::new(move |dim, rng| {
+                                hierarchical::construct_draw(k, d, s, p, dim, rng)
+                            }),
+                        }
                     }
                 }),
-            common,
-        ),
+                common,
+            )
+        }
         ConstructModel::ThresholdSharing {
             clients,
             threshold,
@@ -266,11 +343,18 @@ fn construct(model: ConstructModel) -> ExitCode {
             common,
         } => {
             use itsa::models::threshold_sharing::{construct_spec, Protocol};
-            let protocol = Protocol::parse(&scheme).unwrap_or(Protocol::Tjl);
-            let c = corrupted.unwrap_or(clients.saturating_sub(threshold));
+            let protocol = Protocol::parse(scheme).unwrap_or(Protocol::Tjl);
+            let c = corrupted.unwrap_or(clients.saturating_sub(*threshold));
             (
-                construct_spec(protocol, clients, threshold, c, input_length, common.prime)
-                    .and_then(|s| deterministic(s, &quiet(&common))),
+                construct_spec(
+                    protocol,
+                    *clients,
+                    *threshold,
+                    c,
+                    *input_length,
+                    common.prime,
+                )
+                .map(Recipe::Fixed),
                 common,
             )
         }
@@ -287,6 +371,43 @@ fn construct(model: ConstructModel) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let to_file = |spec: &str| -> Result<String, String> {
+        if json_spec {
+            itsa::scheme::toml_spec_to_json(spec).map_err(|e| e.to_string())
+        } else {
+            Ok(spec.to_string())
+        }
+    };
+    if common.no_verify {
+        let out = common
+            .output
+            .as_ref()
+            .expect("clap: --no-verify requires -o");
+        let written = recipe
+            .and_then(|r| r.unverified())
+            .map_err(|e| e.to_string())
+            .and_then(|spec| to_file(&spec))
+            .and_then(|text| {
+                std::fs::write(out, text)
+                    .map_err(|e| format!("cannot write {}: {e}", out.display()))
+            });
+        return match written {
+            Ok(()) => {
+                println!("wrote {} (not verified)", out.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let opts = Options {
+        max_failures: 5,
+        max_decoders: 0,
+        progress: !common.json && common.output.is_none(),
+    };
+    let built = recipe.and_then(|r| r.build(&opts));
     let c = match built {
         Ok(c) => c,
         Err(e) => {
@@ -308,16 +429,12 @@ fn construct(model: ConstructModel) -> ExitCode {
     });
     match &common.output {
         Some(out) => {
-            let text = if json_spec {
-                match itsa::scheme::toml_spec_to_json(&c.spec) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        return ExitCode::from(2);
-                    }
+            let text = match to_file(&c.spec) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
                 }
-            } else {
-                c.spec.clone()
             };
             if let Err(e) = std::fs::write(out, text) {
                 eprintln!("error: cannot write {}: {e}", out.display());
@@ -356,6 +473,107 @@ fn construct(model: ConstructModel) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// `itsa verify --shard i/n`: evaluate one part, print its shard report (JSON).
+fn verify_shard(
+    spec: &std::path::Path,
+    scheme: &itsa::scheme::Scheme,
+    model: &itsa::models::Model,
+    part: verify::Part,
+    progress: bool,
+) -> ExitCode {
+    let text = match std::fs::read_to_string(spec) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", spec.display());
+            return ExitCode::from(2);
+        }
+    };
+    let start = std::time::Instant::now();
+    let plan = model.plan(scheme);
+    let outcomes = verify::evaluate_part(verify::Space::of(scheme), &plan, part, progress);
+    let report = verify::shard::ShardReport::new(
+        spec.display().to_string(),
+        &text,
+        part,
+        plan.num_checks(),
+        &outcomes,
+        start.elapsed().as_secs_f64(),
+    );
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&report).expect("shard report serialises")
+    );
+    if report.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// `itsa merge`: the full report from all shard reports; same output and exit codes as verify.
+fn merge(paths: &[PathBuf], spec: Option<PathBuf>, json: bool, opts: &Options) -> ExitCode {
+    let mut shards = Vec::new();
+    for p in paths {
+        let parsed = std::fs::read_to_string(p)
+            .map_err(|e| e.to_string())
+            .and_then(|t| {
+                serde_json::from_str::<verify::shard::ShardReport>(&t).map_err(|e| e.to_string())
+            });
+        match parsed {
+            Ok(s) => shards.push(s),
+            Err(e) => {
+                eprintln!("error: {}: not a shard report: {e}", p.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let outcomes = match verify::shard::merge(&shards) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let spec = spec.unwrap_or_else(|| PathBuf::from(&shards[0].spec));
+    let hash_ok = std::fs::read_to_string(&spec)
+        .is_ok_and(|t| verify::shard::spec_hash(&t) == shards[0].spec_hash);
+    if !hash_ok {
+        eprintln!(
+            "error: {} is not the spec the shards were computed from (missing or changed); pass --spec",
+            spec.display()
+        );
+        return ExitCode::from(2);
+    }
+    let (scheme, model) = match itsa::load(&spec) {
+        Ok(v) => v,
+        Err(e) => {
+            print_spec_error(&e);
+            return ExitCode::from(2);
+        }
+    };
+    let mut report = match itsa::report_from_outcomes(&scheme, &model, opts, outcomes) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    report.elapsed_seconds += shards.iter().map(|s| s.elapsed_seconds).sum::<f64>();
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("report serialises")
+        );
+    } else {
+        print!("{}", verify::render_text(&report));
+    }
+    let alarm = report.rates.as_ref().is_some_and(|r| r.alarm);
+    match report.verdict {
+        Verdict::Verified if !alarm => ExitCode::SUCCESS,
+        _ => ExitCode::from(1),
     }
 }
 
@@ -426,6 +644,33 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Export { spec, json: _ } => match itsa::load(&spec) {
+            Ok((scheme, model)) => {
+                let plan = model.plan(&scheme);
+                let v = verify::export::plan_json(verify::Space::of(&scheme), &plan);
+                println!("{v}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                print_spec_error(&e);
+                ExitCode::from(2)
+            }
+        },
+        Command::Merge {
+            shards,
+            spec,
+            json,
+            show_decoders,
+            max_failures,
+            max_decoders,
+        } => {
+            let opts = Options {
+                max_failures,
+                max_decoders: if show_decoders { max_decoders } else { 0 },
+                progress: false,
+            };
+            merge(&shards, spec, json, &opts)
+        }
         Command::Test { paths, json, junit } => {
             let files = match itsa::suite::collect(&paths) {
                 Ok(f) if f.is_empty() => {
@@ -466,6 +711,8 @@ fn main() -> ExitCode {
             max_failures,
             max_decoders,
             force,
+            max_checks,
+            shard,
         } => {
             let (scheme, model) = match itsa::load(&spec) {
                 Ok(v) => v,
@@ -475,12 +722,22 @@ fn main() -> ExitCode {
                 }
             };
             let count = model.count_checks();
-            if count > CHECK_LIMIT && !force {
+            if count > max_checks && !force {
                 eprintln!(
-                    "error: {}: this model instance has {count} checks (limit {CHECK_LIMIT}); pass --force to run it anyway",
+                    "error: {}: this model instance has {count} checks (limit {max_checks}, --max-checks); pass --force to run it anyway",
                     spec.display()
                 );
                 return ExitCode::from(2);
+            }
+            if count > 20_000 && !json {
+                eprintln!(
+                    "{}: {count} checks{}; the progress bar shows the rate and the time left",
+                    spec.display(),
+                    shard.map_or(String::new(), |p| format!(", part {}/{}", p.index, p.count))
+                );
+            }
+            if let Some(part) = shard {
+                return verify_shard(&spec, &scheme, &model, part, !json);
             }
             let opts = Options {
                 max_failures,

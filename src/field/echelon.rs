@@ -79,18 +79,43 @@ impl Echelon {
     }
 
     /// Reduce `row` against the basis (the elimination step everything else builds on).
+    ///
+    /// Delayed reduction: the residual is kept in u64 accumulators and each basis row adds
+    /// (p − coef)·row without reducing; entries are reduced only when another addition could
+    /// overflow (every 4 steps for p near 2^31, practically never for small p) and at the end.
     pub fn reduce(&self, row: &[u32]) -> Reduced {
         assert_eq!(row.len(), self.width, "row width mismatch");
-        let mut residual = row.to_vec();
         let f = self.field;
+        let p = f.p() as u64;
+        let limit = f.delayed_adds();
+        let mut acc: Vec<u64> = row.iter().map(|&v| v as u64).collect();
+        let mut pending = 0u64;
         for (i, &c) in self.pivots.iter().enumerate() {
-            let coef = residual[c];
+            // Rows are sparse: most entries at pivot columns are exactly zero (no reduction).
+            if acc[c] == 0 {
+                continue;
+            }
+            let coef = f.reduce(acc[c]);
             if coef != 0 {
+                if pending == limit {
+                    for a in acc[c..].iter_mut() {
+                        *a = f.reduce(*a) as u64;
+                    }
+                    pending = 0;
+                }
+                let m = p - coef as u64;
                 let base = i * self.width;
                 let basis_row = &self.data[base + c..base + self.width];
-                f.axpy(&mut residual[c..], f.neg(coef), basis_row);
+                for (a, &r) in acc[c..].iter_mut().zip(basis_row) {
+                    *a += m * r as u64;
+                }
+                pending += 1;
             }
         }
+        let residual: Vec<u32> = acc
+            .into_iter()
+            .map(|a| if a < p { a as u32 } else { f.reduce(a) })
+            .collect();
         let lead = residual[..self.pivot_cols].iter().position(|&v| v != 0);
         Reduced { residual, lead }
     }
@@ -109,6 +134,27 @@ impl Echelon {
             self.tail_pivots += 1;
         }
         Some(c)
+    }
+
+    /// Append row `i` of `other`, already reduced, keeping only the columns `keep` (in order).
+    ///
+    /// No elimination: valid when `other` was built by [`Echelon::insert`], rows are copied in
+    /// their original order, and the dropped columns are zero in every copied row and hold no
+    /// copied pivot. Then each copied row is still zero before its pivot and at the pivots of
+    /// the rows copied before it, which is all [`Echelon::reduce`] relies on.
+    pub fn push_projected(&mut self, other: &Echelon, i: usize, keep: &[usize]) {
+        debug_assert_eq!(keep.len(), self.width);
+        let row = other.row(i);
+        let old_pivot = other.pivot(i);
+        let c = keep
+            .iter()
+            .position(|&k| k == old_pivot)
+            .expect("the pivot column is kept");
+        self.data.extend(keep.iter().map(|&k| row[k]));
+        self.pivots.push(c);
+        if c >= self.split {
+            self.tail_pivots += 1;
+        }
     }
 
     /// Insert several rows; returns how many were independent.

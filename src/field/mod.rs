@@ -94,6 +94,14 @@ impl Field {
         r as u32
     }
 
+    /// How many products (p−1)² can be added to a residue below p before a u64 could
+    /// overflow: the budget of delayed reduction.
+    #[inline]
+    pub fn delayed_adds(&self) -> u64 {
+        let m = (self.p as u64 - 1).max(1);
+        (u64::MAX - self.p as u64) / (m * m)
+    }
+
     pub fn mul(&self, a: u32, b: u32) -> u32 {
         self.reduce(a as u64 * b as u64)
     }
@@ -208,6 +216,7 @@ mod tests {
             assert_eq!(f.add(a, f.neg(a)), 0);
             assert_eq!(f.sub(f.add(a, 5), 5), a);
         }
+        assert_eq!(Field::new(MAX_PRIME).unwrap().delayed_adds(), 4);
         let big = Field::new(MAX_PRIME).unwrap();
         let x = (MAX_PRIME - 1) as u32;
         assert_eq!(big.mul(x, x), 1);

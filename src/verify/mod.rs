@@ -17,7 +17,10 @@
 //! report does not depend on the thread count. Witnesses (decoders, leaking combinations) are
 //! recomputed afterwards, only for the checks that are printed, with tracking columns.
 
+pub mod export;
+mod projection;
 mod report;
+pub mod shard;
 mod witness;
 
 use std::collections::HashMap;
@@ -188,23 +191,37 @@ impl PrefixCache {
 
 struct Worker<'a> {
     blocks: &'a Blocks,
+    space: Space,
     full: PrefixCache,
     cond: PrefixCache,
+    /// Randomness support of each block, for projecting out private columns.
+    supports: &'a [projection::ColSet],
+    /// Randomness support of each row of the cached conditioning basis, and which
+    /// conditioning sequence it was computed for.
+    cond_rows: Vec<projection::ColSet>,
+    cond_seq: Vec<BlockId>,
+    common: Option<CommonBasis>,
 }
 
 impl Worker<'_> {
     fn evaluate(&mut self, c: &Condition) -> Outcome {
         match c {
             Condition::Decodable { view, target } => {
+                // rk(view, target) − rk(view) is the rank of the target rows' residuals modulo
+                // the view (they vanish on the view's pivots); no copy of the view's basis.
                 let base = self.full.extend(view, self.blocks);
-                let mut e = base.clone();
-                let added = target
-                    .iter()
-                    .map(|&t| e.insert_all(self.blocks.get(t).rows.iter().map(|r| r.as_slice())))
-                    .sum::<usize>();
-                added as Outcome
+                let mut rest = Echelon::new(base.field(), base.width(), base.width());
+                for &t in target {
+                    for r in &self.blocks.get(t).rows {
+                        rest.insert(&base.reduce(r).residual);
+                    }
+                }
+                rest.rank() as Outcome
             }
             Condition::Secure { view, cond } => {
+                if let Some(o) = self.secure_projected(view, cond) {
+                    return o;
+                }
                 // Conditioning first: models enumerate so that consecutive checks share it
                 // (e.g. the colluders' state), which is usually the larger part.
                 let seq: Vec<BlockId> = cond.iter().chain(view).copied().collect();
@@ -228,10 +245,117 @@ impl Worker<'_> {
             }
         }
     }
+
+    /// The security check on the view's columns only (see [`projection`]); `None` when the
+    /// cached conditioning basis does not separate the private columns.
+    fn secure_projected(&mut self, view: &[BlockId], cond: &[BlockId]) -> Option<Outcome> {
+        let Space {
+            field,
+            columns,
+            input_start,
+        } = self.space;
+        let mut seen = projection::ColSet::new(columns);
+        for &b in view {
+            seen.union_with(&self.supports[b as usize]);
+        }
+        if (0..input_start).all(|i| seen.contains(i)) {
+            return None;
+        }
+        // Trailing conditioning blocks inside the view's columns (e.g. a sum of inputs) need no
+        // projection: they join after it, so the cached basis is shared by more checks.
+        let shared = cond.len()
+            - cond
+                .iter()
+                .rev()
+                .take_while(|&&b| self.supports[b as usize].is_subset(&seen))
+                .count();
+        let (cond, extra) = cond.split_at(shared);
+        let e = self.cond.extend(cond, self.blocks);
+        if self.cond_seq != cond {
+            self.cond_rows = (0..e.rank())
+                .map(|i| projection::ColSet::support(columns, input_start, [e.row(i)]))
+                .collect();
+            self.cond_seq = cond.to_vec();
+            self.common = None;
+        }
+        // Columns from `q` to the inputs are all seen: rows pivoting there are shared by every
+        // check on this conditioning with the same `q`, and so are leading view blocks that
+        // stay inside them. Layout: [q..input_start), the check's own columns below q, inputs
+        // (randomness order is free; shared rows are zero on the check's own columns).
+        let q = (0..input_start)
+            .rev()
+            .take_while(|&i| seen.contains(i))
+            .last()
+            .unwrap_or(input_start);
+        let mut kept: Vec<usize> = (q..input_start).collect();
+        kept.extend(seen.iter().take_while(|&i| i < q));
+        let split = kept.len();
+        kept.extend(input_start..columns);
+        for (i, support) in self.cond_rows.iter().enumerate() {
+            let pivot = e.pivot(i);
+            if (pivot >= input_start || seen.contains(pivot)) && !support.is_subset(&seen) {
+                return None;
+            }
+        }
+        let prefix = view
+            .iter()
+            .take_while(|&&b| self.supports[b as usize].iter().all(|c| c >= q))
+            .count();
+        let (shared_view, own_view) = view.split_at(prefix);
+        let gather = |row: &[u32]| -> Vec<u32> { kept.iter().map(|&c| row[c]).collect() };
+        let key = (q, kept.len(), shared_view.to_vec());
+        if self.common.as_ref().is_none_or(|c| c.key != key) {
+            let mut cond_part = Echelon::with_split(field, kept.len(), kept.len(), split);
+            for i in 0..e.rank() {
+                if e.pivot(i) >= q {
+                    cond_part.push_projected(e, i, &kept);
+                }
+            }
+            let mut full_part = cond_part.clone();
+            for &b in shared_view {
+                for r in &self.blocks.get(b).rows {
+                    full_part.insert(&gather(r));
+                }
+            }
+            self.common = Some(CommonBasis {
+                key,
+                cond: cond_part,
+                full: full_part,
+            });
+        }
+        let common = self.common.as_ref().expect("just built");
+        // The check's own rows: conditioning rows pivoting on its own columns, trailing
+        // conditioning blocks, then (for the full span) the rest of the view.
+        let mut own: Vec<Vec<u32>> = (0..e.rank())
+            .filter(|&i| e.pivot(i) < q && seen.contains(e.pivot(i)))
+            .map(|i| gather(e.row(i)))
+            .collect();
+        for &b in extra {
+            own.extend(self.blocks.get(b).rows.iter().map(|r| gather(r)));
+        }
+        let mut known = common.cond.clone();
+        known.insert_all(own.iter().map(|r| r.as_slice()));
+        let mut full = common.full.clone();
+        full.insert_all(own.iter().map(|r| r.as_slice()));
+        for &b in own_view {
+            for r in &self.blocks.get(b).rows {
+                full.insert(&gather(r));
+            }
+        }
+        Some((full.tail_rank() - known.tail_rank()) as Outcome)
+    }
+}
+
+/// Projected bases shared by consecutive security checks on the same conditioning: its rows
+/// pivoting in the always-seen columns, without and with the shared leading view blocks.
+struct CommonBasis {
+    key: (usize, usize, Vec<BlockId>),
+    cond: Echelon,
+    full: Echelon,
 }
 
 /// The column space checks live in: randomness columns `0..input_start`, inputs after.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Space {
     pub field: Field,
     pub columns: usize,
@@ -276,22 +400,84 @@ impl Space {
     }
 }
 
+/// What a check's cached basis is built from: the kind, then the view (decodability, hidden
+/// target) or the conditioning (security).
+fn base_key(c: &Condition) -> (u8, &[BlockId]) {
+    match c {
+        Condition::Decodable { view, .. } => (0, view),
+        Condition::Secure { cond, .. } => (1, cond),
+        Condition::Hidden { view, .. } => (2, view),
+    }
+}
+
 /// Evaluate every check of the plan; returns one outcome per check, per family, in order.
 pub fn evaluate(space: Space, plan: &Plan, progress: bool) -> Vec<Vec<Outcome>> {
+    let flat = evaluate_part(space, plan, Part::ALL, progress)
+        .into_iter()
+        .map(|(_, o)| o)
+        .collect::<Vec<_>>();
+    split_by_family(plan, flat)
+}
+
+/// One outcome per check, in check order, cut into the plan's families.
+pub fn split_by_family(plan: &Plan, flat: Vec<Outcome>) -> Vec<Vec<Outcome>> {
+    let mut it = flat.into_iter();
+    plan.families
+        .iter()
+        .map(|f| it.by_ref().take(f.checks.len()).collect())
+        .collect()
+}
+
+/// A deterministic share of a plan's checks: part `index` (1-based) of `count` equal parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Part {
+    pub const ALL: Part = Part { index: 1, count: 1 };
+
+    /// The positions `lo..hi` of this part in a list of `n` checks.
+    pub fn range(&self, n: usize) -> std::ops::Range<usize> {
+        let at = |i: usize| (n * i).div_ceil(self.count);
+        at(self.index - 1)..at(self.index)
+    }
+}
+
+/// Evaluate one part of the plan's checks: `(check index in plan order, outcome)`, sorted by
+/// index. Checks are first put in evaluation order (grouped by the basis they share) and the
+/// part is a contiguous slice of that order, so each part keeps the sharing.
+pub fn evaluate_part(
+    space: Space,
+    plan: &Plan,
+    part: Part,
+    progress: bool,
+) -> Vec<(usize, Outcome)> {
     let empty = space.empty();
+    // Columns few views touch first (ranks and tail counts do not depend on column order).
+    let position = projection::column_order(plan, space.columns, space.input_start);
+    let blocks = projection::permute(&plan.blocks, &position);
+    let supports = projection::block_supports(&blocks, space.columns, space.input_start);
     let flat: Vec<&Condition> = plan
         .families
         .iter()
         .flat_map(|f| f.checks.iter().map(|c| &c.condition))
         .collect();
+    // Checks with the same base (view to decode from, or conditioning) run consecutively so
+    // its echelon basis is built once; lexicographic order also keeps shared prefixes together.
+    let mut order: Vec<usize> = (0..flat.len()).collect();
+    order.sort_by(|&a, &b| base_key(flat[a]).cmp(&base_key(flat[b])));
+    let order = &order[part.range(flat.len())];
+    let sorted: Vec<&Condition> = order.iter().map(|&i| flat[i]).collect();
     let threads = rayon::current_num_threads().max(1);
     // Contiguous chunks keep DFS neighbours together; several chunks per thread balance load.
-    let chunk = (flat.len() / (threads * 8)).clamp(1, 4096);
-    let bar = if progress && flat.len() > 20_000 {
-        let b = indicatif::ProgressBar::new(flat.len() as u64);
+    let chunk = (sorted.len() / (threads * 8)).clamp(1, 4096);
+    let bar = if progress && sorted.len() > 20_000 {
+        let b = indicatif::ProgressBar::new(sorted.len() as u64);
         b.set_style(
             indicatif::ProgressStyle::with_template(
-                "{spinner} checks {pos}/{len} [{bar:30}] {percent}% eta {eta}",
+                "{spinner} checks {pos}/{len} [{bar:30}] {percent}% {per_sec} eta {eta}",
             )
             .expect("static template")
             .progress_chars("=> "),
@@ -300,13 +486,18 @@ pub fn evaluate(space: Space, plan: &Plan, progress: bool) -> Vec<Vec<Outcome>> 
     } else {
         None
     };
-    let outcomes: Vec<Outcome> = flat
+    let by_order: Vec<Outcome> = sorted
         .par_chunks(chunk)
         .map(|part| {
             let mut w = Worker {
-                blocks: &plan.blocks,
+                blocks: &blocks,
+                space,
                 full: PrefixCache::new(empty.clone()),
                 cond: PrefixCache::new(empty.clone()),
+                supports: &supports,
+                cond_rows: Vec::new(),
+                cond_seq: Vec::new(),
+                common: None,
             };
             let out: Vec<Outcome> = part.iter().map(|c| w.evaluate(c)).collect();
             if let Some(b) = &bar {
@@ -319,17 +510,28 @@ pub fn evaluate(space: Space, plan: &Plan, progress: bool) -> Vec<Vec<Outcome>> 
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let mut it = outcomes.into_iter();
-    plan.families
-        .iter()
-        .map(|f| it.by_ref().take(f.checks.len()).collect())
-        .collect()
+    let mut out: Vec<(usize, Outcome)> = order.iter().copied().zip(by_order).collect();
+    out.sort_unstable_by_key(|&(i, _)| i);
+    out
 }
 
 /// Run a plan: evaluate all checks, then build witnesses for the reported ones.
 pub fn run(scheme: &Scheme, plan: &Plan, header: report::Header, opts: &Options) -> Report {
     let start = Instant::now();
     let outcomes = evaluate(Space::of(scheme), plan, opts.progress);
+    report_from_outcomes(scheme, plan, header, opts, outcomes, start)
+}
+
+/// The report of a plan whose outcomes are known (e.g. merged from shards): witnesses are
+/// recomputed for the printed checks exactly as [`run`] does.
+pub fn report_from_outcomes(
+    scheme: &Scheme,
+    plan: &Plan,
+    header: report::Header,
+    opts: &Options,
+    outcomes: Vec<Vec<Outcome>>,
+    start: Instant,
+) -> Report {
     let families = plan
         .families
         .iter()
@@ -404,7 +606,22 @@ mod tests {
     /// whose checks share prefixes (the situation the cache exists for).
     #[test]
     fn cached_engine_matches_fresh_computation() {
-        for seed in 0..20u64 {
+        random_plans_agree(0..20, 1);
+    }
+
+    /// Sparse rows leave columns private to the conditioning, so the projected path
+    /// (and its fallback) is exercised, with leaking and non-leaking checks.
+    #[test]
+    fn projected_engine_matches_fresh_computation() {
+        random_plans_agree(100..160, 3);
+    }
+
+    /// Random plans compared with from-scratch formulas; an entry is nonzero with probability
+    /// 1/`sparsity` (dense when 1).
+    fn random_plans_agree(seeds: std::ops::Range<u64>, sparsity: u32) {
+        let (mut leaks, mut projected) = ((0, 0), 0);
+        let sparse = sparsity > 1;
+        for seed in seeds {
             let mut g = Lcg(seed);
             let field = Field::new([2, 3, 5, 13][seed as usize % 4]).unwrap();
             let columns = 6 + g.next(5) as usize;
@@ -417,7 +634,17 @@ mod tests {
             let ids: Vec<BlockId> = (0..8)
                 .map(|i| {
                     let rows = (0..1 + g.next(2))
-                        .map(|_| (0..columns).map(|_| g.next(field.p())).collect())
+                        .map(|_| {
+                            (0..columns)
+                                .map(|_| {
+                                    if g.next(sparsity) == 0 {
+                                        g.next(field.p())
+                                    } else {
+                                        0
+                                    }
+                                })
+                                .collect()
+                        })
                         .collect();
                     plan.blocks.add(format!("B{i}"), rows)
                 })
@@ -459,6 +686,27 @@ mod tests {
                     .flat_map(|&i| plan.blocks.get(i).rows.clone())
                     .collect()
             };
+            // The projected path on its own, where it applies, gives the same answers.
+            let supports =
+                projection::block_supports(&plan.blocks, space.columns, space.input_start);
+            let mut w = Worker {
+                blocks: &plan.blocks,
+                space,
+                full: PrefixCache::new(space.empty()),
+                cond: PrefixCache::new(space.empty()),
+                supports: &supports,
+                cond_rows: Vec::new(),
+                cond_seq: Vec::new(),
+                common: None,
+            };
+            for (c, &o) in plan.families[0].checks.iter().zip(&got[0]) {
+                if let Condition::Secure { view, cond } = &c.condition {
+                    if let Some(p) = w.secure_projected(view, cond) {
+                        assert_eq!(p, o, "seed {seed}: projected");
+                        projected += 1;
+                    }
+                }
+            }
             for (c, &o) in plan.families[0].checks.iter().zip(&got[0]) {
                 let want = match &c.condition {
                     Condition::Decodable { view, target } => {
@@ -470,7 +718,20 @@ mod tests {
                     }
                 };
                 assert_eq!(o as usize, want, "seed {seed}");
+                if matches!(c.condition, Condition::Secure { .. }) {
+                    if want == 0 {
+                        leaks.0 += 1;
+                    } else {
+                        leaks.1 += 1;
+                    }
+                }
             }
         }
+        // Both outcomes occur, so the comparison can fail either way.
+        assert!(leaks.0 > 0 && leaks.1 > 0, "{leaks:?}");
+        assert!(
+            !sparse || projected > 50,
+            "projected path used {projected} times"
+        );
     }
 }

@@ -1,0 +1,74 @@
+//! `cargo bench --bench verify`: exhaustive verification of generated constructions.
+//!
+//! Each case builds a spec with the crate's own constructor, reads it, and times the check
+//! evaluation (witnesses excluded: every case verifies). divan prints the time of one full
+//! evaluation and, through the item counter, checks per second; the number of checks and the
+//! time per check are printed before the table. Add a construction by adding one line to
+//! `CASES`. Large cases (K ≥ 12) are measured with the release CLI instead; see
+//! docs/performance.md.
+
+use itsa::models::dropout::construct_spec;
+use itsa::verify::{evaluate, Plan, Space};
+
+struct Case {
+    name: &'static str,
+    spec: fn() -> String,
+}
+
+impl std::fmt::Display for Case {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+/// Zhao–Sun dropout, U ≈ 2K/3, T ≈ K/4 (the growth series of docs/performance.md).
+const CASES: &[Case] = &[
+    Case {
+        name: "dropout K=6 U=4 T=1",
+        spec: || construct_spec(6, 4, 1, None).unwrap(),
+    },
+    Case {
+        name: "dropout K=8 U=5 T=2",
+        spec: || construct_spec(8, 5, 2, None).unwrap(),
+    },
+    Case {
+        name: "dropout K=10 U=7 T=2",
+        spec: || construct_spec(10, 7, 2, None).unwrap(),
+    },
+];
+
+fn load(case: &Case) -> (Space, Plan) {
+    let scheme = itsa::scheme::read_spec_str(&(case.spec)(), case.name).expect("spec reads");
+    let model = itsa::models::Model::from_scheme(&scheme).expect("model validates");
+    (Space::of(&scheme), model.plan(&scheme))
+}
+
+#[divan::bench(args = CASES, sample_count = 3, sample_size = 1)]
+fn verify_all_checks(bencher: divan::Bencher, case: &Case) {
+    let (space, plan) = load(case);
+    let checks = plan.num_checks();
+    bencher
+        .counter(divan::counter::ItemsCount::new(checks))
+        .bench(|| {
+            let out = evaluate(space, &plan, false);
+            assert!(out.iter().flatten().all(|&o| o == 0), "{case} verifies");
+        });
+}
+
+fn main() {
+    for case in CASES {
+        let (space, plan) = load(case);
+        let start = std::time::Instant::now();
+        evaluate(space, &plan, false);
+        let t = start.elapsed().as_secs_f64();
+        let n = plan.num_checks();
+        println!(
+            "{case}: {n} checks, {} columns, {:.0} checks/s, {:.1} µs/check (one warm-up run, {} threads)",
+            space.columns,
+            n as f64 / t,
+            1e6 * t / n as f64,
+            rayon::current_num_threads()
+        );
+    }
+    divan::main();
+}
