@@ -7,7 +7,9 @@
 //! `CASES`. Large cases (K ≥ 12) are measured with the release CLI instead; see
 //! docs/performance.md.
 
+use itsa::construct::SplitMix64;
 use itsa::models::dropout::construct_spec;
+use itsa::models::{hierarchical, multi_server};
 use itsa::verify::{evaluate, Plan, Space};
 
 struct Case {
@@ -21,7 +23,21 @@ impl std::fmt::Display for Case {
     }
 }
 
-/// Zhao–Sun dropout, U ≈ 2K/3, T ≈ K/4 (the growth series of docs/performance.md).
+/// One draw (seed 1) of the multi-server zero-sum construction at the optimal key dimension.
+fn multi(u: u32, v: u32, t: u32) -> String {
+    let p = multi_server::construct_params(u, v, t, None).unwrap();
+    let dim = multi_server::optimal_key_dim(u, v, t);
+    multi_server::construct_draw(u, v, t, p, dim, &mut SplitMix64(1))
+}
+
+/// One draw (seed 1) of the hierarchical polynomial construction.
+fn hier(k: u32, d: u32, s: u32) -> String {
+    let p = hierarchical::construct_params(k, d, s, None).unwrap();
+    hierarchical::construct_draw(k, d, s, p, d.max(k - d), &mut SplitMix64(1))
+}
+
+/// Zhao–Sun dropout, U ≈ 2K/3, T ≈ K/4 (the growth series of docs/performance.md), then
+/// hierarchical up to K = 12 and multi-server up to UV = 16 (seed-1 draws, all verify).
 const CASES: &[Case] = &[
     Case {
         name: "dropout K=6 U=4 T=1",
@@ -34,6 +50,22 @@ const CASES: &[Case] = &[
     Case {
         name: "dropout K=10 U=7 T=2",
         spec: || construct_spec(10, 7, 2, None).unwrap(),
+    },
+    Case {
+        name: "hierarchical K=8 d=5 s=2",
+        spec: || hier(8, 5, 2),
+    },
+    Case {
+        name: "hierarchical K=12 d=7 s=3",
+        spec: || hier(12, 7, 3),
+    },
+    Case {
+        name: "multi-server U=3 V=3 T=4",
+        spec: || multi(3, 3, 4),
+    },
+    Case {
+        name: "multi-server U=4 V=4 T=3",
+        spec: || multi(4, 4, 3),
     },
 ];
 
