@@ -3,7 +3,8 @@
 //! The order is lexicographic DFS ({1}, {1,2}, {1,2,3}, {1,3}, {2}, …): consecutive sets share
 //! long prefixes, which the engine's prefix cache turns into reused elimination work.
 
-/// All subsets of `universe` (sorted) with size in `lo..=hi`, in lexicographic DFS order.
+/// All subsets of `universe` (sorted) with size in `lo..=hi`, in lexicographic DFS order
+/// (none when lo > hi).
 pub fn subsets_of(universe: &[u32], lo: usize, hi: usize) -> Vec<Vec<u32>> {
     let mut out = Vec::new();
     let mut cur = Vec::new();
@@ -59,6 +60,13 @@ pub fn count_subsets(n: u64, lo: u64, hi: u64) -> u128 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn empty_size_range_gives_no_sets() {
+        assert!(subsets(4, 1, 0).is_empty());
+        assert!(subsets(4, 3, 2).is_empty());
+        assert!(subsets(2, 3, 5).is_empty());
+    }
 
     #[test]
     fn dfs_order_and_counts() {

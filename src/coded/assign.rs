@@ -76,7 +76,7 @@ impl TraceTable {
         let all = subsets(n as u32, t, t);
         let vals: Vec<(usize, f64)> = all
             .par_iter()
-            .map(|s| (table.rank(s), enc.trace(s)))
+            .map(|s| (table.index_of(s), enc.trace(s)))
             .collect();
         for (r, v) in vals {
             table.traces[r] = v;
@@ -84,7 +84,8 @@ impl TraceTable {
         table
     }
 
-    fn rank(&self, set: &[u32]) -> usize {
+    /// Position of a sorted T-subset in the table (combinatorial number system).
+    fn index_of(&self, set: &[u32]) -> usize {
         set.iter()
             .enumerate()
             .map(|(i, &c)| self.binom[c as usize - 1][i + 1])
@@ -93,7 +94,7 @@ impl TraceTable {
 
     /// tr(H_𝒯 H_𝒯ᵀ) of one T-subset (sorted, 1-based).
     pub fn trace(&self, set: &[u32]) -> f64 {
-        self.traces[self.rank(set)]
+        self.traces[self.index_of(set)]
     }
 
     /// Problem-1 objective of an index set: the max trace over its T-subsets, and the worst

@@ -97,15 +97,6 @@ pub struct ThresholdSharing {
     state: RoleDecl,
 }
 
-/// Subsets of `universe` with sizes in lo..=hi (empty when lo > hi).
-fn sized(universe: &[u32], lo: usize, hi: usize) -> Vec<Vec<u32>> {
-    if lo > hi {
-        vec![]
-    } else {
-        subsets_of(universe, lo, hi)
-    }
-}
-
 impl ThresholdSharing {
     pub fn from_scheme(s: &Scheme) -> Result<Self, SpecError> {
         let v = read_params(s, PARAMS)?;
@@ -160,14 +151,14 @@ impl ThresholdSharing {
 
     /// Failed sets a recovery share exists for: nonempty, with at least t clients left online.
     fn failed_sets(&self) -> Vec<Vec<u32>> {
-        sized(&self.all(), 1, (self.clients - self.threshold) as usize)
+        subsets_of(&self.all(), 1, (self.clients - self.threshold) as usize)
     }
 
     /// Corrupted sets of the active adversary: |C| ≤ bound and at least two honest clients
     /// (with one, the legitimate sum of everybody else already reveals it).
     fn active_corrupted_sets(&self) -> Vec<Vec<u32>> {
         let hi = (self.corrupted as usize).min(self.clients as usize - 2);
-        sized(&self.all(), 0, hi)
+        subsets_of(&self.all(), 0, hi)
     }
 
     fn validate(&self, s: &Scheme) -> Result<(), SpecError> {
@@ -360,7 +351,7 @@ impl ThresholdSharing {
                 let without_u: Vec<u32> = all.iter().copied().filter(|&w| w != u).collect();
                 // Clients told "u failed" see |O| = n − 1; below t they abort, so no split.
                 let splits = if without_u.len() >= self.threshold as usize {
-                    sized(&honest, 0, honest.len())
+                    subsets_of(&honest, 0, honest.len())
                 } else {
                     vec![vec![]]
                 };
@@ -623,7 +614,7 @@ pub fn construct_spec(
     };
     let all: Vec<u32> = (1..=n).collect();
     let set = |f: &[u32]| format!("{{{}}}", join(f));
-    let failed = sized(&all, 1, (n - t) as usize);
+    let failed = subsets_of(&all, 1, (n - t) as usize);
     let (title, reference) = match protocol {
         Protocol::Tjl => (
             format!("Threshold Joye–Libert skeleton n={n} t={t} |C|≤{c}"),
