@@ -618,9 +618,9 @@ fn main() -> ExitCode {
         Command::Construct { model } => construct(model),
         #[cfg(feature = "bound")]
         Command::Bound(args) => match itsa::bound::cli::run(&args) {
-            Ok((text, report)) => {
+            Ok((text, status)) => {
                 let _ = std::io::stdout().write_all(text.as_bytes());
-                if report.status == itsa::bound::Status::Proved {
+                if status == itsa::bound::Status::Proved {
                     ExitCode::SUCCESS
                 } else {
                     ExitCode::from(1)

@@ -4,8 +4,8 @@
 use clap::{Args, Subcommand};
 use num_rational::BigRational;
 
-use super::problem::Model;
-use super::{models, run as solve, BoundError, Query, Report};
+use super::problem::{Problem, Term};
+use super::{lp::Backend, models, region, run_with, symmetry, BoundError, Query, Status};
 
 #[derive(Debug, Args)]
 pub struct BoundArgs {
@@ -15,19 +15,19 @@ pub struct BoundArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum BoundModel {
-    /// One-round secure summation, K users, no dropouts. Variables W1.., Z1.., X1.., S.
-    /// Rates: RX (H(X_k)), RZ (H(Z_k)), RZsum (H(Z1..ZK)).
+    /// One-round secure summation, K users, no dropouts. Variables W[k], Z[k], X[k], S.
+    /// Rates: RX (H(X[k])), RZ (H(Z[k])), RZsum (H(Z[1..K])).
     Summation {
-        /// K: number of users (2..=5).
+        /// K: number of users (2..=8; K ≤ 8 keeps 3K+1 ≤ 25 variables).
         #[arg(long, value_name = "K")]
         users: u32,
         #[command(flatten)]
         q: QueryArgs,
     },
-    /// Zhao–Sun two-round aggregation with dropouts. Variables W1.., Z1.., X1.., Y{k}@{U1},
-    /// S{U1}. Rates: R1 (H(X_k)), R2 (H(Y_k@U1)). Needs --restrict (22 variables at K=3).
+    /// Zhao–Sun two-round aggregation with dropouts. Variables W[k], Z[k], X[k], Y[k]{U1},
+    /// S{U1}. Rates: R1 (H(X[k])), R2 (H(Y[k]{U1})). Needs --restrict (22 variables at K=3).
     Dropout {
-        /// K: number of users (2..=4).
+        /// K: number of users (2..=6).
         #[arg(long, value_name = "K")]
         users: u32,
         /// U: minimum number of users responding in each round.
@@ -39,13 +39,13 @@ pub enum BoundModel {
         #[command(flatten)]
         q: QueryArgs,
     },
-    /// Multi-server aggregation with user collusion. Variables W{u}{v}, Z{u}{v}, ZS, X{u}{v},
-    /// Y{u}, S. Rates: RX, RY, RZ, RZS (H(ZS), the source key).
+    /// Multi-server aggregation with user collusion. Variables W[u,v], Z[u,v], ZS, X[u,v],
+    /// Y[u], S. Rates: RX, RY, RZ, RZS (H(ZS), the source key).
     MultiServer {
         /// U: number of servers.
         #[arg(long, value_name = "U")]
         servers: u32,
-        /// V: users per server (UV ≤ 4).
+        /// V: users per server (UV ≤ 9).
         #[arg(long, value_name = "V")]
         users_per_server: u32,
         /// T: users colluding with any one server.
@@ -59,13 +59,30 @@ pub enum BoundModel {
 #[derive(Debug, Args)]
 pub struct QueryArgs {
     /// What to minimise: a rate name (e.g. R2), a comma list of variables for their joint
-    /// entropy (e.g. Z1,Z2,Z3), or a sum of those with '+'.
-    #[arg(long, value_name = "RATE|VARS")]
-    pub minimize: String,
+    /// entropy (e.g. Z[1],Z[2],Z[3]), or a sum of those with '+'.
+    #[arg(long, value_name = "RATE|VARS", required_unless_present = "region")]
+    pub minimize: Option<String>,
+    /// Trace the outer bound's trade-off between two rates (e.g. R1,R2) instead.
+    #[arg(long, value_name = "RATE1,RATE2", conflicts_with = "minimize")]
+    pub region: Option<String>,
+    /// With --region: write the plot (SVG) to this file.
+    #[arg(long, value_name = "FILE.svg", requires = "region")]
+    pub plot: Option<std::path::PathBuf>,
+    /// With --region: a point (R1,R2) achieved by a scheme, as LABEL=R1,R2 (repeatable).
+    #[arg(long, value_name = "LABEL=R1,R2", requires = "region")]
+    pub achieved: Vec<String>,
     /// Keep only these variables (comma list); constraints are projected or dropped, so
-    /// the LP is a relaxation and its bound stays valid.
+    /// the LP is a relaxation and its bound stays valid. With --region it may be repeated:
+    /// every LP is a relaxation, and the tightest certified line per direction is kept.
     #[arg(long, value_name = "VARS")]
-    pub restrict: Option<String>,
+    pub restrict: Vec<String>,
+    /// Floating-point LP backend: clarabel (pure Rust, default) or highs (needs
+    /// `--features highs`). The certificate is verified exactly either way.
+    #[arg(long, value_name = "NAME", default_value = "clarabel")]
+    pub solver: String,
+    /// With --proof: write the certificate as a LaTeX aligned chain instead.
+    #[arg(long)]
+    pub latex: bool,
     /// Try to prove this lower bound (e.g. 1/2); exit 1 if it is not proved.
     #[arg(long, value_name = "VALUE")]
     pub claim: Option<String>,
@@ -80,9 +97,9 @@ pub struct QueryArgs {
     pub shorten: bool,
 }
 
-/// Run the command; returns the text to print and the report (for the exit code).
-pub fn run(args: &BoundArgs) -> Result<(String, Report), BoundError> {
-    let (model, q): (Model, &QueryArgs) = match &args.model {
+/// Run the command; returns the text to print and the status (for the exit code).
+pub fn run(args: &BoundArgs) -> Result<(String, Status), BoundError> {
+    let (model, q): (Problem, &QueryArgs) = match &args.model {
         BoundModel::Summation { users, q } => (models::summation(*users)?, q),
         BoundModel::Dropout {
             users,
@@ -100,8 +117,13 @@ pub fn run(args: &BoundArgs) -> Result<(String, Report), BoundError> {
             q,
         ),
     };
-    let query = query(&model, q)?;
-    // A spinner on stderr (hidden when stderr is not a terminal): 16-variable LPs take seconds.
+    run_problem(&model, q)
+}
+
+/// Run a query on any entropy problem (a built-in model or one built from a declaration).
+pub fn run_problem(model: &Problem, q: &QueryArgs) -> Result<(String, Status), BoundError> {
+    let generators = symmetry::detect(model);
+    // A spinner on stderr (hidden when stderr is not a terminal): large LPs take seconds.
     let spinner = indicatif::ProgressBar::new_spinner();
     if !q.json {
         spinner.set_message(format!(
@@ -110,19 +132,115 @@ pub fn run(args: &BoundArgs) -> Result<(String, Report), BoundError> {
         ));
         spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     }
-    let report = solve(&model, &query);
+    let out = match &q.region {
+        Some(rates) => run_region(model, q, rates, &generators),
+        None => {
+            let query = query(model, q)?;
+            run_with(model, &query, &generators).map(|report| {
+                let text = if q.json {
+                    serde_json::to_string_pretty(&report).expect("report serialises") + "\n"
+                } else if q.latex {
+                    report.latex.clone().unwrap_or_else(|| {
+                        super::report::render_text(&report, false)
+                            + "(no verified certificate: no LaTeX proof)\n"
+                    })
+                } else {
+                    super::report::render_text(&report, q.proof)
+                };
+                (text, report.status)
+            })
+        }
+    };
     spinner.finish_and_clear();
-    let report = report?;
+    out
+}
+
+fn run_region(
+    model: &Problem,
+    q: &QueryArgs,
+    rates: &str,
+    generators: &[symmetry::Perm],
+) -> Result<(String, Status), BoundError> {
+    let names: Vec<&str> = rates.split(',').map(str::trim).collect();
+    let [a, b] = names.as_slice() else {
+        return Err(BoundError::Usage(format!(
+            "--region: expected two rate names like R1,R2, found '{rates}'"
+        )));
+    };
+    let find = |n: &str| {
+        model.rates.iter().position(|r| r.name == n).ok_or_else(|| {
+            BoundError::Usage(format!(
+                "--region: unknown rate '{n}' (this model has: {})",
+                model
+                    .rates
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })
+    };
+    let (r1, r2) = (find(a)?, find(b)?);
+    if r1 == r2 {
+        return Err(BoundError::Usage("--region needs two different rates".into()));
+    }
+    let keeps = q
+        .restrict
+        .iter()
+        .map(|r| model.parse_set(r))
+        .collect::<Result<Vec<_>, _>>()?;
+    let achieved = q
+        .achieved
+        .iter()
+        .map(|a| parse_point(a))
+        .collect::<Result<Vec<_>, _>>()?;
+    let query = Query {
+        objective: vec![Term::Rate(r1), Term::Rate(r2)],
+        objective_text: rates.into(),
+        keep: None,
+        claim: None,
+        shorten: false,
+        backend: Backend::parse(&q.solver)?,
+        latex: false,
+    };
+    let report = region::trace(model, generators, r1, r2, &keeps, &query)?;
+    if let Some(path) = &q.plot {
+        std::fs::write(path, region::render_svg(&report, &achieved)).map_err(|e| {
+            BoundError::Usage(format!("--plot: cannot write {}: {e}", path.display()))
+        })?;
+    }
     let text = if q.json {
         serde_json::to_string_pretty(&report).expect("report serialises") + "\n"
     } else {
-        super::report::render_text(&report, q.proof)
+        region::render_text(&report)
     };
-    Ok((text, report))
+    let status = if report.all_certified {
+        Status::Proved
+    } else {
+        Status::NotVerified
+    };
+    Ok((text, status))
+}
+
+/// `LABEL=R1,R2` with rationals or decimals.
+fn parse_point(s: &str) -> Result<(String, f64, f64), BoundError> {
+    let bad = || BoundError::Usage(format!("--achieved: expected LABEL=R1,R2, found '{s}'"));
+    let (label, xy) = s.split_once('=').ok_or_else(bad)?;
+    let (x, y) = xy.split_once(',').ok_or_else(bad)?;
+    let num = |t: &str| -> Result<f64, BoundError> {
+        let t = t.trim();
+        t.parse::<BigRational>()
+            .map(|r| super::certificate::approx(&r))
+            .or_else(|_| t.parse::<f64>())
+            .ok()
+            .filter(|v| v.is_finite() && *v >= 0.0)
+            .ok_or_else(bad)
+    };
+    Ok((label.trim().to_string(), num(x)?, num(y)?))
 }
 
 /// Parse the query flags against a model.
-pub fn query(model: &Model, q: &QueryArgs) -> Result<Query, BoundError> {
+pub fn query(model: &Problem, q: &QueryArgs) -> Result<Query, BoundError> {
     let claim = q
         .claim
         .as_deref()
@@ -132,15 +250,26 @@ pub fn query(model: &Model, q: &QueryArgs) -> Result<Query, BoundError> {
             })
         })
         .transpose()?;
+    let minimize = q
+        .minimize
+        .as_deref()
+        .ok_or_else(|| BoundError::Usage("--minimize is required".into()))?;
+    if q.restrict.len() > 1 {
+        return Err(BoundError::Usage(
+            "--restrict may be repeated only with --region".into(),
+        ));
+    }
     Ok(Query {
-        objective: model.parse_objective(&q.minimize)?,
-        objective_text: q.minimize.clone(),
+        objective: model.parse_objective(minimize)?,
+        objective_text: minimize.to_string(),
         keep: q
             .restrict
-            .as_deref()
+            .first()
             .map(|r| model.parse_set(r))
             .transpose()?,
         claim,
         shorten: q.shorten,
+        backend: Backend::parse(&q.solver)?,
+        latex: q.latex,
     })
 }
