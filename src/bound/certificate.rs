@@ -53,10 +53,15 @@ pub fn certify(lp: &Lp, duals: &[f64]) -> Result<Certificate, Failure> {
     // The interior-point dual lies in the relative interior of the optimal face: its support
     // holds every row any optimal dual uses, so a vertex found there is optimal for the LP.
     let bound: f64 = support.iter().map(|&i| y[i] * lp.rows[i].rhs as f64).sum();
-    if let Ok(v) = lp::vertex_dual(lp, &support, bound, false) {
-        if let Ok(c) = verify(lp, &rounded_weights(&v), "dual vertex on the support (simplex)") {
-            return Ok(c);
-        }
+    let debug = std::env::var_os("ITSA_BOUND_DEBUG").is_some();
+    match lp::vertex_dual(lp, &support, bound, false) {
+        Ok(v) => match exact_vertex(lp, &v, "dual vertex on the support (simplex)") {
+            Ok(c) => return Ok(c),
+            Err(e) if debug => eprintln!("vertex dual on {} rows: {e}", support.len()),
+            Err(_) => {}
+        },
+        Err(e) if debug => eprintln!("vertex dual on {} rows: {e}", support.len()),
+        Err(_) => {}
     }
     let solved = solve_on_support(lp, &support, &y).ok_or_else(|| Failure {
         reason: format!(
@@ -84,8 +89,24 @@ pub fn shortest(lp: &Lp, duals: &[f64], bound: &BigRational) -> Result<Certifica
     let v = lp::vertex_dual(lp, &support, approx(bound), true).map_err(|e| Failure {
         reason: e.to_string(),
     })?;
-    verify(lp, &rounded_weights(&v), "fewest-weight dual (simplex)")
-        .map_err(|reason| Failure { reason })
+    exact_vertex(lp, &v, "fewest-weight dual (simplex)").map_err(|reason| Failure { reason })
+}
+
+/// A simplex vertex in floating point → exact weights: rounded, or else re-solved exactly
+/// on the vertex's support (its rows are linearly independent at a vertex, so the exact
+/// solution there is unique and is the vertex itself).
+fn exact_vertex(lp: &Lp, v: &[f64], method: &'static str) -> Result<Certificate, String> {
+    if let Ok(c) = verify(lp, &rounded_weights(v), method) {
+        return Ok(c);
+    }
+    let support: Vec<usize> = (0..v.len()).filter(|&i| v[i].abs() > 1e-9).collect();
+    let solved = solve_on_support(lp, &support, v).ok_or_else(|| {
+        format!(
+            "the vertex's {} rows admit no exact solution",
+            support.len()
+        )
+    })?;
+    verify(lp, &solved, method)
 }
 
 /// good_lp reports shadow prices; pick the sign under which Σ y_i·row_i ≈ objective.

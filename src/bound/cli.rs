@@ -182,7 +182,9 @@ fn run_region(
     };
     let (r1, r2) = (find(a)?, find(b)?);
     if r1 == r2 {
-        return Err(BoundError::Usage("--region needs two different rates".into()));
+        return Err(BoundError::Usage(
+            "--region needs two different rates".into(),
+        ));
     }
     let keeps = q
         .restrict
@@ -262,11 +264,7 @@ pub fn query(model: &Problem, q: &QueryArgs) -> Result<Query, BoundError> {
     Ok(Query {
         objective: model.parse_objective(minimize)?,
         objective_text: minimize.to_string(),
-        keep: q
-            .restrict
-            .first()
-            .map(|r| model.parse_set(r))
-            .transpose()?,
+        keep: q.restrict.first().map(|r| model.parse_set(r)).transpose()?,
         claim,
         shorten: q.shorten,
         backend: Backend::parse(&q.solver)?,

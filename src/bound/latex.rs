@@ -99,7 +99,11 @@ fn expr(p: &Restricted, lp: &Lp, terms: &BTreeMap<usize, BigRational>, c: &BigRa
     let mut s = String::new();
     for (&j, a) in terms {
         let mag = a.abs();
-        let coef = if mag.is_one() { String::new() } else { frac(&mag) };
+        let coef = if mag.is_one() {
+            String::new()
+        } else {
+            frac(&mag)
+        };
         let sign = if a.is_negative() { "-" } else { "+" };
         if s.is_empty() {
             if a.is_negative() {

@@ -55,7 +55,11 @@ impl Backend {
             )),
             other => Err(BoundError::Usage(format!(
                 "--solver: unknown LP backend '{other}' (clarabel{})",
-                if cfg!(feature = "highs") { ", highs" } else { "" }
+                if cfg!(feature = "highs") {
+                    ", highs"
+                } else {
+                    ""
+                }
             ))),
         }
     }
@@ -523,11 +527,13 @@ pub fn solve(lp: &Lp, backend: Backend) -> Result<Solved, BoundError> {
     let (primal, duals) = match backend {
         Backend::Clarabel => {
             let mut model = unsolved.using(good_lp::solvers::clarabel::clarabel);
+            // Clarabel's default tolerances (1e-8): the float solve only has to find the dual's
+            // support; the certificate is made exact afterwards.
             model
                 .settings()
-                .tol_gap_abs(1e-10)
-                .tol_gap_rel(1e-10)
-                .tol_feas(1e-10)
+                .tol_gap_abs(1e-8)
+                .tol_gap_rel(1e-8)
+                .tol_feas(1e-8)
                 .max_iter(500);
             solve_model(model, lp, &x)?
         }

@@ -233,10 +233,6 @@ pub fn multi_server(us: u32, vs: u32, t: u32) -> Result<Problem, BoundError> {
     b.rate("RX", x.clone(), declared(int(1), "1"));
     b.rate("RY", y.clone(), declared(int(1), "1"));
     b.rate("RZ", z.clone(), declared(int(1), "1"));
-    b.rate(
-        "RZS",
-        vec![zs],
-        declared(int(zsum), "min{U+V+T−2, UV−1}"),
-    );
+    b.rate("RZS", vec![zs], declared(int(zsum), "min{U+V+T−2, UV−1}"));
     b.build()
 }

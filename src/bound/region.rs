@@ -127,8 +127,16 @@ pub fn trace(
     for &k in &keeps {
         let p = model.restrict(k);
         let lp = lp::build(&p, &objective, generators)?;
-        let c1 = lp.rate_cols.iter().position(|&r| r == r1).expect("rate column");
-        let c2 = lp.rate_cols.iter().position(|&r| r == r2).expect("rate column");
+        let c1 = lp
+            .rate_cols
+            .iter()
+            .position(|&r| r == r1)
+            .expect("rate column");
+        let c2 = lp
+            .rate_cols
+            .iter()
+            .position(|&r| r == r2)
+            .expect("rate column");
         lps.push(lp);
         cols.push((c1, c2));
     }
@@ -218,7 +226,11 @@ pub fn render_text(r: &RegionReport) -> String {
         let _ = writeln!(s, "  ({x}, {y})");
     }
     if let Some((a, b)) = &r.declared {
-        let _ = writeln!(s, "declared closed form: {} ≥ {a}, {} ≥ {b}", r.rates.0, r.rates.1);
+        let _ = writeln!(
+            s,
+            "declared closed form: {} ≥ {a}, {} ≥ {b}",
+            r.rates.0, r.rates.1
+        );
     }
     if !r.all_certified {
         let _ = writeln!(
@@ -231,7 +243,9 @@ pub fn render_text(r: &RegionReport) -> String {
 }
 
 fn parse(v: &str) -> f64 {
-    v.parse::<BigRational>().map(|r| approx(&r)).unwrap_or(f64::NAN)
+    v.parse::<BigRational>()
+        .map(|r| approx(&r))
+        .unwrap_or(f64::NAN)
 }
 
 /// An SVG plot: the excluded area below the certified boundary, the declared corner, and

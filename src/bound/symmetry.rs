@@ -74,9 +74,10 @@ struct Swap<'a> {
 impl Swap<'_> {
     fn image(&self, v: &Var) -> Var {
         if let Some((ws, wv)) = self.within {
-            let here = v.index.iter().any(
-                |ix| matches!(ix, Ix::Elem { set, value } if set == ws && *value == wv),
-            );
+            let here = v
+                .index
+                .iter()
+                .any(|ix| matches!(ix, Ix::Elem { set, value } if set == ws && *value == wv));
             if !here {
                 return v.clone();
             }
