@@ -14,6 +14,7 @@ pub mod bound;
 pub mod coded;
 pub mod construct;
 pub mod field;
+pub mod lang;
 pub mod models;
 pub mod region;
 pub mod scheme;
