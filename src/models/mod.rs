@@ -3,6 +3,7 @@
 //! [`Plan`]; it never does linear algebra itself.
 
 pub mod decentralized;
+pub mod declared;
 pub mod dropout;
 pub mod hierarchical;
 pub mod hierarchical_collusion;
@@ -31,11 +32,32 @@ pub enum Model {
     Hierarchical(hierarchical::Hierarchical),
     MultiServer(multi_server::MultiServer),
     ThresholdSharing(threshold_sharing::ThresholdSharing),
+    /// A model declared in TOML (inline, a file, or shipped in `models/`).
+    Declared(Box<declared::Declared>),
+}
+
+/// Every model name a spec may use: the compiled ones, then the shipped declarations.
+pub fn known_models() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = MODELS.to_vec();
+    for (n, _) in declared::SHIPPED {
+        if !v.contains(n) {
+            v.push(n);
+        }
+    }
+    v
 }
 
 impl Model {
     /// Validate the scheme against its declared model.
     pub fn from_scheme(s: &Scheme) -> Result<Model, SpecError> {
+        Model::from_scheme_with(s, declared::instance::LoadOptions::default())
+    }
+
+    /// [`Model::from_scheme`] with options for declared models (`--force`).
+    pub fn from_scheme_with(
+        s: &Scheme,
+        opts: declared::instance::LoadOptions,
+    ) -> Result<Model, SpecError> {
         match s.model.as_str() {
             "dropout" => Ok(Model::Dropout(dropout::Dropout::from_scheme(s)?)),
             "hierarchical" => Ok(Model::Hierarchical(
@@ -47,13 +69,9 @@ impl Model {
             "threshold-sharing" => Ok(Model::ThresholdSharing(
                 threshold_sharing::ThresholdSharing::from_scheme(s)?,
             )),
-            other => Err(s.error_at(
-                s.model_span,
-                format!(
-                    "unknown model `{other}`; known models: {}",
-                    MODELS.join(", ")
-                ),
-            )),
+            _ => Ok(Model::Declared(Box::new(declared::Declared::from_scheme(
+                s, opts,
+            )?))),
         }
     }
 
@@ -63,6 +81,7 @@ impl Model {
             Model::Hierarchical(_) => "hierarchical",
             Model::MultiServer(_) => "multi-server",
             Model::ThresholdSharing(_) => "threshold-sharing",
+            Model::Declared(m) => m.name(),
         }
     }
 
@@ -72,6 +91,7 @@ impl Model {
             Model::Hierarchical(_) => hierarchical::SOURCE,
             Model::MultiServer(_) => multi_server::SOURCE,
             Model::ThresholdSharing(_) => threshold_sharing::SOURCE,
+            Model::Declared(m) => m.source(),
         }
     }
 
@@ -81,6 +101,7 @@ impl Model {
             Model::Hierarchical(m) => m.params(),
             Model::MultiServer(m) => m.params(),
             Model::ThresholdSharing(m) => m.params(),
+            Model::Declared(m) => m.params(),
         }
     }
 
@@ -91,6 +112,7 @@ impl Model {
             Model::Hierarchical(m) => m.count_checks(),
             Model::MultiServer(m) => m.count_checks(),
             Model::ThresholdSharing(m) => m.count_checks(),
+            Model::Declared(m) => m.count_checks(),
         }
     }
 
@@ -100,6 +122,7 @@ impl Model {
             Model::Hierarchical(m) => m.plan(s),
             Model::MultiServer(m) => m.plan(s),
             Model::ThresholdSharing(m) => m.plan(s),
+            Model::Declared(m) => m.plan(s),
         }
     }
 
@@ -111,13 +134,14 @@ impl Model {
             Model::MultiServer(m) => (m.achieved_rates(s), m.optimal_region()),
             // A threshold model has no rate region: report its communication instead.
             Model::ThresholdSharing(m) => return m.communication(s),
+            Model::Declared(m) => (m.achieved_rates(s), m.optimal_region()),
         };
         let mut r = crate::region::achieved::compare(&achieved, &region, verified);
         r.randomness = match self {
             Model::Dropout(m) => m.key_accounting(s, &region),
             Model::Hierarchical(m) => m.key_accounting(s, &region),
             Model::MultiServer(m) => m.key_accounting(s, &region),
-            Model::ThresholdSharing(_) => vec![],
+            Model::ThresholdSharing(_) | Model::Declared(_) => vec![],
         };
         if let Model::Hierarchical(m) = self {
             if m.alphabet == 0 {
