@@ -52,7 +52,12 @@ enum Command {
         /// Verify only part i of n (e.g. 2/4) and print a shard report (JSON) for `itsa merge`.
         #[arg(long, value_name = "i/n")]
         shard: Option<verify::Part>,
+        /// Override a parameter of the spec (repeatable), e.g. --set colluders=2 or --set T=U-1.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
     },
+    /// List the models: compiled ones and the shipped declarations (models/*.toml).
+    Models,
     /// Write a spec's rows and check list as JSON (for the Python baselines in bench/baselines/).
     Export {
         /// The spec file (TOML).
@@ -106,6 +111,9 @@ enum Command {
         /// Also write the results as JUnit XML to this file.
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
+        /// Override a parameter in every spec (repeatable), e.g. --set colluders=2.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
     },
 }
 
@@ -671,7 +679,16 @@ fn main() -> ExitCode {
             };
             merge(&shards, spec, json, &opts)
         }
-        Command::Test { paths, json, junit } => {
+        Command::Models => {
+            print!("{}", itsa::models::list_text());
+            ExitCode::SUCCESS
+        }
+        Command::Test {
+            paths,
+            json,
+            junit,
+            set,
+        } => {
             let files = match itsa::suite::collect(&paths) {
                 Ok(f) if f.is_empty() => {
                     eprintln!("error: no *.toml or *.json specs found under the given paths");
@@ -683,7 +700,8 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let report = itsa::suite::run(&files);
+            let load = itsa::LoadOptions { set, force: false };
+            let report = itsa::suite::run_with(&files, &load);
             if let Some(path) = junit {
                 if let Err(e) = std::fs::write(&path, itsa::suite::junit::render(&report)) {
                     eprintln!("error: cannot write {}: {e}", path.display());
@@ -713,8 +731,10 @@ fn main() -> ExitCode {
             force,
             max_checks,
             shard,
+            set,
         } => {
-            let (scheme, model) = match itsa::load(&spec) {
+            let load = itsa::LoadOptions { set, force };
+            let (scheme, model, overridden) = match itsa::load_with(&spec, &load) {
                 Ok(v) => v,
                 Err(e) => {
                     print_spec_error(&e);
@@ -744,7 +764,8 @@ fn main() -> ExitCode {
                 max_decoders: if show_decoders { max_decoders } else { 0 },
                 progress: !json,
             };
-            let report = itsa::verify_scheme(&scheme, &model, &opts);
+            let mut report = itsa::verify_scheme(&scheme, &model, &opts);
+            report.header.overridden = overridden;
             if json {
                 println!(
                     "{}",

@@ -165,6 +165,7 @@ impl Model {
             params,
             prime: s.field.p(),
             input_length: s.input_length,
+            overridden: vec![],
         }
     }
 }
@@ -453,4 +454,71 @@ pub(crate) fn sum_block(
         }
     }
     blocks.add(label, acc)
+}
+
+/// Apply `--set NAME=VALUE` overrides to the spec's parameters (a value may be a formula of
+/// the other parameters, e.g. `T=U-1`); returns what changed, e.g. `colluders=2 (spec: 1)`.
+/// A bad assignment is an error naming the argument.
+pub fn apply_overrides(s: &mut Scheme, sets: &[String]) -> Result<Vec<String>, SpecError> {
+    use crate::lang::{params::parse_assignment, Env, Value};
+    let mut out = Vec::new();
+    for arg in sets {
+        let bad = |m: String| SpecError::File {
+            path: format!("--set {arg}"),
+            message: m,
+        };
+        let a = parse_assignment(arg)
+            .map_err(|e| bad(format!("{} (at column {})", e.message, e.span.start + 1)))?;
+        let mut env = Env::new();
+        for p in &s.params {
+            env.define(&p.name, Value::Int(p.value));
+        }
+        let v = a.int_value(&env).map_err(|e| bad(e.message))?;
+        match s.params.iter_mut().find(|p| p.name == a.name) {
+            Some(p) => {
+                out.push(format!("{}={v} (spec: {})", a.name, p.value));
+                p.value = v;
+            }
+            None => {
+                out.push(format!("{}={v} (not in the spec)", a.name));
+                s.params.push(crate::scheme::Param {
+                    name: a.name.clone(),
+                    value: v,
+                    span: s.model_span,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `itsa models`: the compiled models and the shipped declarations, one line each.
+pub fn list_text() -> String {
+    let mut o = String::from("compiled models (constructions, special adversaries):\n");
+    for m in MODELS {
+        o.push_str(&format!("  {m}\n"));
+    }
+    o.push_str("\ndeclared models (models/*.toml; use by name: model = \"NAME\"):\n");
+    for (name, _) in declared::SHIPPED {
+        match declared::shipped(name) {
+            Some(Ok(d)) => {
+                let params: Vec<String> = d
+                    .params
+                    .iter()
+                    .map(|p| format!("{} ({})", p.spec_name, p.symbol))
+                    .collect();
+                let fams: Vec<&str> = d.families.iter().map(|f| f.name.as_str()).collect();
+                o.push_str(&format!(
+                    "  {name:<14} {}\n  {:<14} params: {}; families: locality, {}\n",
+                    d.description,
+                    "",
+                    params.join(", "),
+                    fams.join(", ")
+                ));
+            }
+            Some(Err(e)) => o.push_str(&format!("  {name:<14} BROKEN DECLARATION: {e}\n")),
+            None => {}
+        }
+    }
+    o
 }

@@ -624,7 +624,27 @@ impl Declared {
             Stop::Spec(e) => e,
             Stop::Lang(e) => r.err(f.span.start, format!("family `{}`: {}", f.name, e.message)),
         })?;
-        let mut description = f.description.clone();
+        let mut description = if f.description.is_empty() {
+            let texts = |cs: &[Src<Comprehension>]| -> String {
+                cs.iter()
+                    .map(|c| c.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            match &f.condition {
+                CondDecl::Decode { target, from } => {
+                    format!("decode {} from {}", texts(target), texts(from))
+                }
+                CondDecl::Secure { from, given } => {
+                    format!("inputs secure from {} given {}", texts(from), texts(given))
+                }
+                CondDecl::Hidden { target, from } => {
+                    format!("{} hidden from {}", texts(target), texts(from))
+                }
+            }
+        } else {
+            f.description.clone()
+        };
         for (sym, _, v) in &self.values {
             description = description.replace(&format!("{{{sym}}}"), &v.to_string());
         }

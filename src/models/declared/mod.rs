@@ -604,24 +604,25 @@ fn role(
             format!("role `{name}` needs a `pattern`, e.g. pattern = \"X[k]\""),
         ));
     };
-    let kind =
-        match kind_s.as_ref().map(|(s, at)| (s.as_str(), *at)) {
-            Some(("input", _)) => RoleKind::Input,
-            Some(("key", _)) => RoleKind::Key,
-            Some(("message", _)) => RoleKind::Message(round),
-            Some((other, at)) => return Err(r.err(
+    let kind = match kind_s.as_ref().map(|(s, at)| (s.as_str(), *at)) {
+        Some(("input", _)) => RoleKind::Input,
+        Some(("key", _)) => RoleKind::Key,
+        Some(("message", _)) => RoleKind::Message(round),
+        Some((other, at)) => {
+            return Err(r.err(
                 at,
                 format!(
                     "the kind of a role is \"input\", \"key\" or \"message\", found \"{other}\""
                 ),
-            )),
-            None => {
-                return Err(r.err(
-                    k.span().start,
-                    format!("role `{name}` needs a `kind` (\"input\", \"key\" or \"message\")"),
-                ))
-            }
-        };
+            ))
+        }
+        None => {
+            return Err(r.err(
+                k.span().start,
+                format!("role `{name}` needs a `kind` (\"input\", \"key\" or \"message\")"),
+            ))
+        }
+    };
     if meaning.is_empty() {
         meaning = format!("the {name} `{}`", pattern.text);
     }
