@@ -473,8 +473,28 @@ pub fn apply_overrides(s: &mut Scheme, sets: &[String]) -> Result<Vec<String>, S
         for p in &s.params {
             env.define(&p.name, Value::Int(p.value));
         }
+        // The symbols of a declared model (or of the declaration shipped under this name).
+        let decl = if s.model == crate::scheme::spec::INLINE_MODEL {
+            declared::Declaration::parse_inline(&s.origin.text, &s.origin.path).ok()
+        } else {
+            declared::Declaration::resolve(&s.model, &s.origin.path).and_then(|d| d.ok())
+        };
+        for dp in decl.iter().flat_map(|d| &d.params) {
+            if let Some(p) = s.params.iter().find(|p| p.name == dp.spec_name) {
+                env.define(&dp.symbol, Value::Int(p.value));
+            }
+        }
         let v = a.int_value(&env).map_err(|e| bad(e.message))?;
-        match s.params.iter_mut().find(|p| p.name == a.name) {
+        let spec_name = decl
+            .iter()
+            .flat_map(|d| &d.params)
+            .find(|dp| dp.symbol == a.name)
+            .map_or(a.name.clone(), |dp| dp.spec_name.clone());
+        match s
+            .params
+            .iter_mut()
+            .find(|p| p.name == spec_name || p.name == a.name)
+        {
             Some(p) => {
                 out.push(format!("{}={v} (spec: {})", a.name, p.value));
                 p.value = v;

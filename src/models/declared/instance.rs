@@ -136,14 +136,21 @@ impl Declared {
                 check_names(&r, b, &b.value.free_names(), &known_params, "parameter")?;
                 let lim = formula::eval_int(&b.value, &env).map_err(|e| r.lang_err(b, e))?;
                 if (is_min && v < lim) || (!is_min && v > lim) {
+                    let shown = if b.text.trim() == lim.to_string() {
+                        lim.to_string()
+                    } else {
+                        format!("{} = {lim}", b.text)
+                    };
+                    let name = if dp.spec_name == dp.symbol {
+                        dp.symbol.clone()
+                    } else {
+                        format!("{} ({})", dp.spec_name, dp.symbol)
+                    };
                     return Err(s.error_at(
                         param_span(&dp.symbol),
                         format!(
-                            "{} ({}) must be at {} {} = {lim}, found {v}",
-                            dp.spec_name,
-                            dp.symbol,
+                            "{name} must be at {} {shown}, found {v}",
                             if is_min { "least" } else { "most" },
-                            b.text
                         ),
                     ));
                 }
@@ -257,8 +264,8 @@ impl Declared {
             checks: 0,
             plan: Arc::new(Mutex::new(None)),
         };
-        m.validate_roles(s)?;
-        // Count up front: refuse astronomical expansions unless forced.
+        // Count up front (before anything is enumerated): refuse astronomical expansions
+        // unless forced.
         let mut total: u128 = m.locality_count(&r)?;
         for f in &d.families {
             let qs = nest(f);
@@ -281,6 +288,7 @@ impl Declared {
             total = total.saturating_add(c.value);
         }
         m.checks = total;
+        m.validate_roles(s)?;
         let plan = m.expand(s)?;
         m.checks = plan.num_checks() as u128;
         *m.plan.lock().unwrap_or_else(|e| e.into_inner()) = Some(plan);
@@ -841,51 +849,54 @@ fn static_checks(
     known: &[&str],
     role_bases: &[&str],
 ) -> Result<(), SpecError> {
-    let nest_check =
-        |src: &Src<Vec<Quantifier>>, outer: &mut Vec<String>| -> Result<(), SpecError> {
-            let all: Vec<String> = src
-                .value
-                .iter()
-                .flat_map(|q| q.binder.names().into_iter().map(String::from))
-                .collect();
-            for (i, q) in src.value.iter().enumerate() {
-                for (n, span) in q.set.free_names() {
-                    let own = q.binder.names().contains(&n.as_str());
-                    let later = all.iter().skip(i).any(|b| *b == n) && !outer.contains(&n);
-                    if own || later {
-                        return Err(r.err(
-                            src.offset + span.start,
-                            format!(
-                                "the quantifier `{}` ranges over a set that depends on {} (`{n}`)",
-                                q.binder.names().join(", "),
-                                if own { "itself" } else { "a later variable" }
-                            ),
-                        ));
-                    }
+    let nest_check = |src: &Src<Vec<Quantifier>>,
+                      outer: &mut Vec<String>,
+                      later_ones: &[String]|
+     -> Result<(), SpecError> {
+        let mut all: Vec<String> = src
+            .value
+            .iter()
+            .flat_map(|q| q.binder.names().into_iter().map(String::from))
+            .collect();
+        all.extend(later_ones.iter().cloned());
+        for q in src.value.iter() {
+            for (n, span) in q.set.free_names() {
+                let own = q.binder.names().contains(&n.as_str());
+                let later = all.contains(&n) && !outer.contains(&n);
+                if own || later {
+                    return Err(r.err(
+                        src.offset + span.start,
+                        format!(
+                            "the quantifier `{}` ranges over a set that depends on {} (`{n}`)",
+                            q.binder.names().join(", "),
+                            if own { "itself" } else { "a later variable" }
+                        ),
+                    ));
+                }
+                if !known.contains(&n.as_str()) && !outer.contains(&n) {
+                    return Err(r.err(
+                        src.offset + span.start,
+                        format!(
+                            "undefined set or parameter `{n}` (known: {})",
+                            known.join(", ")
+                        ),
+                    ));
+                }
+            }
+            outer.extend(q.binder.names().into_iter().map(String::from));
+            for f in &q.filters {
+                for (n, span) in f.free_names() {
                     if !known.contains(&n.as_str()) && !outer.contains(&n) {
                         return Err(r.err(
                             src.offset + span.start,
-                            format!(
-                                "undefined set or parameter `{n}` (known: {})",
-                                known.join(", ")
-                            ),
+                            format!("undefined name `{n}` in a filter"),
                         ));
                     }
                 }
-                outer.extend(q.binder.names().into_iter().map(String::from));
-                for f in &q.filters {
-                    for (n, span) in f.free_names() {
-                        if !known.contains(&n.as_str()) && !outer.contains(&n) {
-                            return Err(r.err(
-                                src.offset + span.start,
-                                format!("undefined name `{n}` in a filter"),
-                            ));
-                        }
-                    }
-                }
             }
-            Ok(())
-        };
+        }
+        Ok(())
+    };
     let comp_check = |c: &Src<Comprehension>, outer: &[String]| -> Result<(), SpecError> {
         for p in c.value.patterns() {
             if !role_bases.contains(&p.base.as_str()) {
@@ -911,6 +922,7 @@ fn static_checks(
                 offset: c.offset,
             },
             &mut o,
+            &[],
         )?;
         for (n, span) in c.value.free_names() {
             if !known.contains(&n.as_str()) && !outer.contains(&n) {
@@ -924,7 +936,7 @@ fn static_checks(
     };
     for role in &d.roles {
         let mut outer = Vec::new();
-        nest_check(&role.quantifiers, &mut outer)?;
+        nest_check(&role.quantifiers, &mut outer, &[])?;
         let pat_names: Vec<(String, crate::scheme::Span)> = role
             .pattern
             .value
@@ -960,8 +972,14 @@ fn static_checks(
     }
     for f in &d.families {
         let mut outer = Vec::new();
+        let all: Vec<String> = f
+            .quantifiers
+            .iter()
+            .flat_map(|q| &q.value)
+            .flat_map(|q| q.binder.names().into_iter().map(String::from))
+            .collect();
         for q in &f.quantifiers {
-            nest_check(q, &mut outer)?;
+            nest_check(q, &mut outer, &all)?;
         }
         let parts: Vec<&Src<Comprehension>> = match &f.condition {
             CondDecl::Decode { target, from } | CondDecl::Hidden { target, from } => {
