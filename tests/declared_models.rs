@@ -139,6 +139,56 @@ fn every_dropout_spec_agrees_with_the_declaration() {
 }
 
 #[test]
+fn every_multi_server_spec_agrees_with_the_declaration() {
+    let mut n = 0;
+    for entry in std::fs::read_dir("specs").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let s = read_spec(&path).unwrap();
+        if s.model == "multi-server" {
+            same(&s, "multi-server", &path.display().to_string());
+            n += 1;
+        }
+    }
+    assert!(n >= 2, "only {n} multi-server specs found");
+}
+
+#[test]
+fn multi_server_construction_grid_agrees_with_the_declaration() {
+    use itsa::construct::SplitMix64;
+    use itsa::models::multi_server::{construct_draw, construct_params, optimal_key_dim};
+    // The grid of tests/constructions.rs: the optimal key dimension and one below it (broken).
+    let mut n = 0;
+    for u in 1..=3u32 {
+        for v in 1..=3u32 {
+            if u * v < 2 {
+                continue;
+            }
+            for t in 0..u * v {
+                let p = construct_params(u, v, t, None).unwrap();
+                let opt = optimal_key_dim(u, v, t);
+                for dim in [opt, opt - 1] {
+                    if dim == 0 {
+                        continue;
+                    }
+                    let spec = construct_draw(u, v, t, p, dim, &mut SplitMix64(1));
+                    let s = read_spec_str(&spec, "<constructed>").unwrap();
+                    same(
+                        &s,
+                        "multi-server",
+                        &format!("U={u} V={v} T={t} key dimension {dim}"),
+                    );
+                    n += 1;
+                }
+            }
+        }
+    }
+    assert!(n >= 60, "{n}");
+}
+
+#[test]
 fn dropout_construction_grid_agrees_with_the_declaration() {
     use itsa::models::dropout::construct_spec;
     for k in 2..=5u32 {

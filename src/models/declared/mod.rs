@@ -30,6 +30,10 @@ pub use instance::Declared;
 pub const SHIPPED: &[(&str, &str)] = &[
     ("dropout", include_str!("../../../models/dropout.toml")),
     ("summation", include_str!("../../../models/summation.toml")),
+    (
+        "multi-server",
+        include_str!("../../../models/multi-server.toml"),
+    ),
 ];
 
 /// A string of the declaration parsed by the language, with the file offset of its content.
