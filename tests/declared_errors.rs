@@ -288,3 +288,20 @@ fn graph_neighbourhoods_from_the_spec_define_colluder_sets() {
     let (_, out, _) = itsa(&["verify", p.to_str().unwrap()]);
     assert!(out.contains("12 checks"), "{out}");
 }
+
+#[test]
+fn the_declared_only_specs_verify_and_fail_as_expected() {
+    let (code, out, _) = itsa(&["verify", "specs/summation-K4-T2-zero-sum-keys.toml"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("R  1  ≥ 1  optimal"), "{out}");
+    let (code, out, _) = itsa(&["verify", "specs/ring-masks-custom-colluders.toml"]);
+    assert_eq!(code, 1, "{out}");
+    // Only the coalition {1,3} breaks it, and the report shows the leaking combination.
+    assert!(out.contains("FAIL T={1,3}: leaks 1 symbol(s)"), "{out}");
+    assert!(!out.contains("FAIL T={2}"), "{out}");
+    assert!(out.contains("witness  6·X[2]"), "{out}");
+    assert!(
+        out.contains("(keys cancel; not implied by what it may know)"),
+        "{out}"
+    );
+}
