@@ -11,7 +11,6 @@
 //! two-rate trade-off. A bound is *proved* only when its certificate verifies.
 
 pub mod certificate;
-pub mod cli;
 pub mod latex;
 pub mod lp;
 pub mod models;

@@ -2,10 +2,12 @@
 //! returned text and maps the status to an exit code.
 
 use clap::{Args, Subcommand};
-use num_rational::BigRational;
+use std::process::ExitCode;
 
-use super::problem::{Problem, Term};
-use super::{lp::Backend, models, region, run_with, symmetry, BoundError, Query, Status};
+use itsa::bound::problem::{Problem, Term};
+use itsa::bound::{lp::Backend, models, region, run_with, symmetry, BoundError, Query, Status};
+use itsa::progress::Progress;
+use num_rational::BigRational;
 
 #[derive(Debug, Args)]
 pub struct BoundArgs {
@@ -97,8 +99,15 @@ pub struct QueryArgs {
     pub shorten: bool,
 }
 
+/// `itsa bound …`: print the answer; exit 0 proved, 1 not proved.
+pub fn run(ctx: &super::Context, args: &BoundArgs) -> Result<ExitCode, super::CliError> {
+    let (text, status) = compute(args, &ctx.progress)?;
+    super::print(&text);
+    Ok(super::code(status == Status::Proved))
+}
+
 /// Run the command; returns the text to print and the status (for the exit code).
-pub fn run(args: &BoundArgs) -> Result<(String, Status), BoundError> {
+pub fn compute(args: &BoundArgs, progress: &Progress) -> Result<(String, Status), BoundError> {
     let (model, q): (Problem, &QueryArgs) = match &args.model {
         BoundModel::Summation { users, q } => (models::summation(*users)?, q),
         BoundModel::Dropout {
@@ -117,41 +126,41 @@ pub fn run(args: &BoundArgs) -> Result<(String, Status), BoundError> {
             q,
         ),
     };
-    run_problem(&model, q)
+    run_problem(&model, q, progress)
 }
 
 /// Run a query on any entropy problem (a built-in model or one built from a declaration).
-pub fn run_problem(model: &Problem, q: &QueryArgs) -> Result<(String, Status), BoundError> {
+pub fn run_problem(
+    model: &Problem,
+    q: &QueryArgs,
+    progress: &Progress,
+) -> Result<(String, Status), BoundError> {
     let generators = symmetry::detect(model);
-    // A spinner on stderr (hidden when stderr is not a terminal): large LPs take seconds.
-    let spinner = indicatif::ProgressBar::new_spinner();
-    if !q.json {
-        spinner.set_message(format!(
-            "{}: building, solving and certifying the LP",
-            model.title
-        ));
-        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    }
+    // A spinner on stderr (after a second; hidden when stderr is not a terminal).
+    let spinner = progress.task(
+        &format!("{}: building, solving and certifying the LP", model.title),
+        None,
+    );
     let out = match &q.region {
         Some(rates) => run_region(model, q, rates, &generators),
         None => {
             let query = query(model, q)?;
-            run_with(model, &query, &generators).map(|report| {
+            run_with(model, &query, &generators).and_then(|report| {
                 let text = if q.json {
-                    serde_json::to_string_pretty(&report).expect("report serialises") + "\n"
+                    json(&report)?
                 } else if q.latex {
                     report.latex.clone().unwrap_or_else(|| {
-                        super::report::render_text(&report, false)
+                        itsa::bound::report::render_text(&report, false)
                             + "(no verified certificate: no LaTeX proof)\n"
                     })
                 } else {
-                    super::report::render_text(&report, q.proof)
+                    itsa::bound::report::render_text(&report, q.proof)
                 };
-                (text, report.status)
+                Ok((text, report.status))
             })
         }
     };
-    spinner.finish_and_clear();
+    drop(spinner);
     out
 }
 
@@ -212,7 +221,7 @@ fn run_region(
         })?;
     }
     let text = if q.json {
-        serde_json::to_string_pretty(&report).expect("report serialises") + "\n"
+        json(&report)?
     } else {
         region::render_text(&report)
     };
@@ -224,6 +233,10 @@ fn run_region(
     Ok((text, status))
 }
 
+fn json(value: impl serde::Serialize) -> Result<String, BoundError> {
+    super::json_text(value).map_err(|e| BoundError::Usage(format!("{e:?}")))
+}
+
 /// `LABEL=R1,R2` with rationals or decimals.
 fn parse_point(s: &str) -> Result<(String, f64, f64), BoundError> {
     let bad = || BoundError::Usage(format!("--achieved: expected LABEL=R1,R2, found '{s}'"));
@@ -232,7 +245,7 @@ fn parse_point(s: &str) -> Result<(String, f64, f64), BoundError> {
     let num = |t: &str| -> Result<f64, BoundError> {
         let t = t.trim();
         t.parse::<BigRational>()
-            .map(|r| super::certificate::approx(&r))
+            .map(|r| itsa::bound::certificate::approx(&r))
             .or_else(|_| t.parse::<f64>())
             .ok()
             .filter(|v| v.is_finite() && *v >= 0.0)
