@@ -165,7 +165,17 @@ def region_markdown(g: Mapping[str, Any]) -> str:
             for b in g.get("bounds", [])
         ],
     )
-    return head + body + ("\n\n" + latex if latex else "") + "\n"
+    math = _display_math(latex)
+    return head + body + ("\n\n" + math if math else "") + "\n"
+
+
+def _display_math(latex: str) -> str:
+    """`itsa region --latex` (comment lines, then \\[ … \\]) as Markdown display math."""
+    lines = [ln for ln in latex.splitlines() if not ln.lstrip().startswith("%")]
+    text = "\n".join(lines).strip()
+    if text.startswith("\\[") and text.endswith("\\]"):
+        text = text[2:-2].strip()
+    return f"$$\n{text}\n$$" if text else ""
 
 
 def bound_html(b: Mapping[str, Any]) -> str:

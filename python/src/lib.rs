@@ -145,7 +145,10 @@ fn verify(
         let note = if overridden.is_empty() {
             String::new()
         } else {
-            let given: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let given: Vec<String> = overridden
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v["value"]))
+                .collect();
             format!(" (with parameters overridden from Python: {})", given.join(", "))
         };
         spec_error(py, &e, &note)
