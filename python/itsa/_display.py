@@ -45,11 +45,14 @@ def _example_lines(ex: Mapping[str, Any]) -> List[str]:
         if not ex.get("missing"):
             out.append(f"not decodable (rank deficit {ex.get('rank_deficit')})")
     else:
+        if ex.get("leak_dimension"):
+            out.append(f"leaks {ex['leak_dimension']} symbol(s)")
         for w in ex.get("witnesses", []):
-            line = f"{w['expression']}"
+            # as the CLI prints it: witness + what the adversary may know = what it learns
+            line = f"witness {w['expression']}"
             if w.get("known_expression"):
-                line += f" − ({w['known_expression']})"
-            line += f" reveals {w['reveals']}" if w.get("reveals") else ""
+                line += f" + ({w['known_expression']})"
+            line += f" = {w['reveals']}" if w.get("reveals") else ""
             out.append(line)
         if not ex.get("witnesses"):
             out.append(f"{ex['kind']} (dimension {ex.get('leak_dimension')})")

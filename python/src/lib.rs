@@ -13,7 +13,7 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use serde_json::{json, Map, Value};
 
-use itsa::construct::{Construction, ConstructError, SplitMix64};
+use itsa::construct::{ConstructError, Construction, SplitMix64};
 use itsa::region::RegionError;
 use itsa::scheme::{Param, Scheme, SpecError};
 use itsa::verify::{render_text, Options};
@@ -48,13 +48,7 @@ fn spec_error(py: Python<'_>, e: &SpecError, note: &str) -> PyErr {
         } => raise(
             py,
             "SpecError",
-            (
-                message,
-                path.clone(),
-                *line,
-                *col,
-                source_line.clone(),
-            ),
+            (message, path.clone(), *line, *col, source_line.clone()),
         ),
         SpecError::File { path, .. } => raise(
             py,
@@ -127,7 +121,7 @@ fn override_params(s: &mut Scheme, params: &[(String, i64)]) -> Map<String, Valu
 /// `itsa verify --json` as (JSON text, text report).
 #[pyfunction]
 #[pyo3(signature = (source, is_path, name, params, max_failures, max_decoders, force, max_checks))]
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments)] // the keyword arguments of itsa.verify, one to one
 fn verify(
     py: Python<'_>,
     source: &str,
@@ -149,7 +143,10 @@ fn verify(
                 .iter()
                 .map(|(k, v)| format!("{k}={}", v["value"]))
                 .collect();
-            format!(" (with parameters overridden from Python: {})", given.join(", "))
+            format!(
+                " (with parameters overridden from Python: {})",
+                given.join(", ")
+            )
         };
         spec_error(py, &e, &note)
     })?;
@@ -170,7 +167,8 @@ fn verify(
         progress: false,
     };
     let report = py.detach(|| itsa::verify_scheme(&scheme, &model, &opts));
-    let mut v = serde_json::to_value(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    let mut v =
+        serde_json::to_value(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
     if let (Some(obj), false) = (v.as_object_mut(), overridden.is_empty()) {
         obj.insert("overridden".into(), Value::Object(overridden));
     }
@@ -242,18 +240,19 @@ impl Request {
     }
 }
 
+/// One random draw of a construction at a key dimension.
+type Draw = Box<dyn Fn(u32, &mut SplitMix64) -> String + Send>;
+
 /// What to build: a fixed spec, or draws from seeds at a key dimension (as `itsa construct`).
 enum Recipe {
     Fixed(String),
-    Random {
-        optimal_dim: u32,
-        make: Box<dyn Fn(u32, &mut SplitMix64) -> String + Send>,
-    },
+    Random { optimal_dim: u32, make: Draw },
 }
 
 /// `itsa construct MODEL … --json` as (spec text, JSON report, text report).
 #[pyfunction]
 #[pyo3(signature = (model, params, scheme=None, prime=None, seed=1, attempts=10, key_dim=None))]
+#[allow(clippy::too_many_arguments)] // the keyword arguments of itsa.construct, one to one
 fn construct(
     py: Python<'_>,
     model: &str,
@@ -366,13 +365,14 @@ fn construct(
                 c.seed = Some(seed);
                 Ok(c)
             }
-            None => itsa::construct::first_verified(seed, attempts, &opts, |rng| {
-                make(optimal_dim, rng)
-            }),
+            None => {
+                itsa::construct::first_verified(seed, attempts, &opts, |rng| make(optimal_dim, rng))
+            }
         },
     });
     let c = built.map_err(|e| construct_error(py, &e))?;
-    let mut v = serde_json::to_value(&c.report).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    let mut v =
+        serde_json::to_value(&c.report).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
     if let (Some(obj), Some(seed)) = (v.as_object_mut(), c.seed) {
         obj.insert(
             "construction".into(),
@@ -407,11 +407,7 @@ fn bound(
     let be = |e: itsa::bound::BoundError| raise(py, "BoundError", (e.to_string(),));
     let m = match model {
         "summation" => models::summation(need("users")?),
-        "dropout" => models::dropout(
-            need("users")?,
-            need("min-survivors")?,
-            need("colluders")?,
-        ),
+        "dropout" => models::dropout(need("users")?, need("min-survivors")?, need("colluders")?),
         "multi-server" => models::multi_server(
             need("servers")?,
             need("users-per-server")?,

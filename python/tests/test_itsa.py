@@ -296,8 +296,8 @@ def test_rich_display_of_a_violated_report():
     r = itsa.verify(spec("weng-seed003-printed.toml"))
     html = r._repr_html_()
     assert "VIOLATED" in html and "server-security" in html
-    witness = r.family("server-security")["examples"][0]["witnesses"][0]["expression"]
-    assert witness in html.replace("&middot;", "·")
+    w = r.family("server-security")["examples"][0]["witnesses"][0]
+    assert f"witness {w['expression']} + ({w['known_expression']}) = {w['reveals']}" in html
     md = r._repr_markdown_()
     assert md.startswith("**VIOLATED**") and "| server-security |" in md
     assert "VIOLATED" in str(r)  # the CLI text report
