@@ -14,8 +14,8 @@ python3 -m venv --clear "$venv"
 # Activated: with --no-build-isolation, maturin's PEP 517 hook runs the `maturin` on PATH.
 export PATH="$venv/bin:$PATH" VIRTUAL_ENV="$venv"
 py="$venv/bin/python"
-echo "== python: pip install maturin pytest nbclient nbformat ipykernel"
-"$py" -m pip install -q --disable-pip-version-check maturin pytest nbclient nbformat ipykernel
+echo "== python: pip install maturin pytest jsonschema nbclient nbformat ipykernel"
+"$py" -m pip install -q --disable-pip-version-check maturin pytest jsonschema nbclient nbformat ipykernel
 echo "== python: pip install ./python (maturin, dev profile, shared target/)"
 MATURIN_PEP517_ARGS="--profile dev" "$py" -m pip install -q --disable-pip-version-check --no-build-isolation ./python
 echo "== python: the done-when line"

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 from fractions import Fraction
+from html import escape as _escape
 from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
 from . import _itsa
@@ -34,6 +35,7 @@ __all__ = [
     "bound",
     "Report",
     "Region",
+    "ThresholdTable",
     "Construction",
     "BoundReport",
     "ItsaError",
@@ -92,8 +94,16 @@ class Report(_JsonResult):
 
     Keys include ``verdict`` (``"verified"`` / ``"violated"``), ``checks``, ``failures``,
     ``families`` (each with ``examples``: the failing sets and their witnesses), ``rates``
-    and ``params``; ``overridden`` is present when parameters were overridden from Python.
+    and ``params`` (the values used). ``r.overridden`` is ``{name: {"spec": value in the file
+    or None, "value": value used}}`` for the parameters :func:`verify` overrode.
     """
+
+    def __init__(self, data: Mapping[str, Any], text: str, overridden: Optional[Mapping[str, Any]] = None):
+        super().__init__(data, text)
+        self.overridden: Dict[str, Any] = dict(overridden or {})
+
+    def __reduce__(self):
+        return (type(self), (dict(self), self.text, self.overridden))
 
     @property
     def verified(self) -> bool:
@@ -154,6 +164,24 @@ class Region(_JsonResult):
 
     def _repr_markdown_(self) -> str:
         return region_markdown(self)
+
+
+class ThresholdTable(_JsonResult):
+    """``itsa region threshold-sharing --json``: the smallest secure Shamir threshold against a
+    passive and an active server, each entry verified exhaustively (``rows``, ``passive_min``,
+    ``active_min``). A table, not a rate region."""
+
+    def _summary(self) -> str:
+        return (
+            f"threshold-sharing {self.get('scheme')} n={self.get('clients')}: "
+            f"passive t ≥ {self.get('passive_min')}, active t ≥ {self.get('active_min')}"
+        )
+
+    def _repr_html_(self) -> str:
+        return "<pre>" + _escape(self.text) + "</pre>"
+
+    def _repr_markdown_(self) -> str:
+        return "```\n" + self.text + "```\n"
 
 
 class Construction(Report):
@@ -242,8 +270,8 @@ def verify(
     spec text itself (a string with a newline, or JSON text starting with ``{``); errors in
     text are located as ``name:line:col``. Keyword arguments other than the options below
     override ``[params]`` entries of the spec (``colluders=2``; ``min_survivors`` means
-    ``min-survivors``), as does ``params={"min-survivors": 2}``; the report then has an
-    ``overridden`` entry. Options: ``show_decoders`` (decoding coefficients of passing
+    ``min-survivors``), as does ``params={"min-survivors": 2}``; ``report.overridden`` then
+    says what was overridden. Options: ``show_decoders`` (decoding coefficients of passing
     correctness checks, up to ``max_decoders`` per family), ``max_failures`` (failures with
     witnesses per family), ``force`` / ``max_checks`` (the safety limit on the number of checks,
     :data:`CHECK_LIMIT` by default).
@@ -264,7 +292,7 @@ def verify(
             raise ParameterError(f"{opt}: a non-negative integer is needed, got {v!r}")
     if max_checks is not None and (not isinstance(max_checks, int) or max_checks < 0):
         raise ParameterError(f"max_checks: a non-negative integer is needed, got {max_checks!r}")
-    data, text = _itsa.verify(
+    data, text, overridden = _itsa.verify(
         source,
         is_path,
         name,
@@ -274,7 +302,7 @@ def verify(
         bool(force),
         max_checks,
     )
-    return Report(json.loads(data), text)
+    return Report(json.loads(data), text, json.loads(overridden))
 
 
 def _model_params(kwargs: Mapping[str, Any], what: str) -> list:
@@ -288,14 +316,14 @@ def _model_params(kwargs: Mapping[str, Any], what: str) -> list:
     return out
 
 
-def region(model: str, *, scheme: str = "tjl", **params: int) -> Region:
+def region(model: str, *, scheme: str = "tjl", **params: int) -> Union[Region, ThresholdTable]:
     """The optimal rate region of a model, exactly; ``itsa region MODEL ... --json``.
 
     ``itsa.region("dropout", users=4, min_survivors=2, colluders=1)``; parameter names are
     the CLI's flags with ``_`` for ``-``. Omitted parameters take the model's defaults where it
     has them. Models: dropout, multi-server, hierarchical, hierarchical-collusion,
     decentralized, and threshold-sharing (``clients=n``, ``scheme="tjl"|"bonawitz"``,
-    ``prime=``): a verified threshold table rather than a region.
+    ``prime=``): a verified :class:`ThresholdTable` rather than a region.
 
     Raises :class:`ParameterError` for an unknown model or a bad parameter.
     """
@@ -308,7 +336,7 @@ def region(model: str, *, scheme: str = "tjl", **params: int) -> Region:
             raise ParameterError("region('threshold-sharing'): clients=n is needed")
         _model_params(given, "region")
         data, text = _itsa.threshold_table(scheme, given["clients"], given.get("prime"))
-        return Region(json.loads(data), text)
+        return ThresholdTable(json.loads(data), text)
     if scheme != "tjl":
         raise ParameterError("region: scheme= applies to threshold-sharing only")
     data, text, latex = _itsa.region(model, _model_params(params, "region"))

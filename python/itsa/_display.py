@@ -74,8 +74,9 @@ def report_html(r: Mapping[str, Any]) -> str:
         f"input length {_e(r.get('input_length'))}; {r['checks']} checks, {r['failures']} failed, "
         f"{r.get('elapsed_seconds', 0):.3f} s</p>",
     ]
-    if r.get("overridden"):
-        ov = ", ".join(f"{k}: {v['spec']} → {v['value']}" for k, v in r["overridden"].items())
+    overridden = getattr(r, "overridden", None)
+    if overridden:
+        ov = ", ".join(f"{k}: {v['spec']} → {v['value']}" for k, v in overridden.items())
         parts.append(f"<p>parameters overridden: {_e(ov)}</p>")
     rows = []
     for f in r["families"]:
@@ -114,6 +115,12 @@ def report_markdown(r: Mapping[str, Any]) -> str:
         f"model `{r.get('model')}` ({_params(r)}), F_{r.get('prime')}, input length "
         f"{r.get('input_length')}; {r['checks']} checks, {r['failures']} failed",
         "",
+    ]
+    overridden = getattr(r, "overridden", None)
+    if overridden:
+        ov = ", ".join(f"{k}: {v['spec']} → {v['value']}" for k, v in overridden.items())
+        lines += [f"parameters overridden: {ov}", ""]
+    lines += [
         _md_table(
             ["family", "condition", "checks", "failed"],
             [[f["name"], f["description"], f["checks"], f["failures"]] for f in r["families"]],
@@ -136,8 +143,6 @@ def report_markdown(r: Mapping[str, Any]) -> str:
 
 
 def region_html(g: Mapping[str, Any]) -> str:
-    if "bounds" not in g and "rows" in g:
-        return f"<pre>{_e(getattr(g, 'text', ''))}</pre>"
     head = f"<p><b>{_e(g.get('title'))}</b> (<code>{_e(g.get('model'))}</code>; {_e(_params(g))})</p>"
     if g.get("status") != "feasible":
         return head + f"<p style='color:{_RED}'><b>{_e(g.get('status'))}</b>: {_e(g.get('reason'))}</p>"
@@ -151,8 +156,6 @@ def region_html(g: Mapping[str, Any]) -> str:
 
 
 def region_markdown(g: Mapping[str, Any]) -> str:
-    if "bounds" not in g and "rows" in g:
-        return "```\n" + getattr(g, "text", "") + "```\n"
     head = f"**{g.get('title')}** (`{g.get('model')}`; {_params(g)})\n\n"
     if g.get("status") != "feasible":
         return head + f"**{g.get('status')}**: {g.get('reason')}\n"

@@ -118,7 +118,9 @@ fn override_params(s: &mut Scheme, params: &[(String, i64)]) -> Map<String, Valu
     done
 }
 
-/// `itsa verify --json` as (JSON text, text report).
+/// `itsa verify --json` as (JSON text, text report, JSON of the overridden parameters).
+/// The report stays exactly the CLI's (its `params` show the values used); what was
+/// overridden is returned beside it.
 #[pyfunction]
 #[pyo3(signature = (source, is_path, name, params, max_failures, max_decoders, force, max_checks))]
 #[allow(clippy::too_many_arguments)] // the keyword arguments of itsa.verify, one to one
@@ -132,7 +134,7 @@ fn verify(
     max_decoders: usize,
     force: bool,
     max_checks: Option<u128>,
-) -> PyResult<(String, String)> {
+) -> PyResult<(String, String, String)> {
     let mut scheme = read(source, is_path, name).map_err(|e| spec_error(py, &e, ""))?;
     let overridden = override_params(&mut scheme, &params);
     let model = itsa::models::Model::from_scheme(&scheme).map_err(|e| {
@@ -167,12 +169,12 @@ fn verify(
         progress: false,
     };
     let report = py.detach(|| itsa::verify_scheme(&scheme, &model, &opts));
-    let mut v =
-        serde_json::to_value(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
-    if let (Some(obj), false) = (v.as_object_mut(), overridden.is_empty()) {
-        obj.insert("overridden".into(), Value::Object(overridden));
-    }
-    Ok((pretty(&v)?, render_text(&report)))
+    let v = serde_json::to_value(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    Ok((
+        pretty(&v)?,
+        render_text(&report),
+        pretty(&Value::Object(overridden))?,
+    ))
 }
 
 /// `itsa region MODEL --json` as (JSON text, text table, LaTeX), for a catalog model.
@@ -343,6 +345,13 @@ fn construct(
         return Err(parameter_error(
             py,
             "scheme= applies to threshold-sharing only".into(),
+        ));
+    }
+    if key_dim.is_some() && matches!(recipe, Recipe::Fixed(_)) {
+        return Err(parameter_error(
+            py,
+            "key_dim applies to the random constructions only (multi-server; hierarchical with d < K)"
+                .into(),
         ));
     }
     if key_dim == Some(0) {

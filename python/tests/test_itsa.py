@@ -77,6 +77,23 @@ def test_report_is_the_cli_json():
     assert mine == cli
 
 
+def test_reports_match_the_json_schema():
+    """docs/report.schema.json (when the repository has it) describes every report."""
+    schema_file = ROOT / "docs" / "report.schema.json"
+    if not schema_file.exists():
+        pytest.skip("no docs/report.schema.json")
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    reports = [
+        itsa.verify(spec("weng-seed003-printed.toml")),
+        itsa.verify(spec("weng-seed003-corrected.toml"), show_decoders=True),
+        itsa.verify(spec("tjl-n6-t4-active-attack.toml")),
+        itsa.construct("multi-server", servers=2, users_per_server=2, colluders=1),
+    ]
+    for r in reports:
+        jsonschema.validate(dict(r), schema)
+
+
 def test_pathlike_path_and_text_give_the_same_report():
     p = SPECS / "zhao-sun-example2.toml"
     a = itsa.verify(p)
@@ -111,21 +128,23 @@ def test_max_failures_limits_the_examples():
 
 def test_parameter_override_breaks_example1_like_the_broken_spec():
     ok = itsa.verify(spec("zhao-sun-example1.toml"))
-    assert ok["verdict"] == "verified" and "overridden" not in ok
+    assert ok["verdict"] == "verified" and ok.overridden == {}
     # Example 1 has no noise: against one colluder it leaks, exactly as the spec that says
     # so (broken-example1-against-t1.toml, its [expect] table: security = 12).
     r = itsa.verify(spec("zhao-sun-example1.toml"), colluders=1)
     assert r["verdict"] == "violated"
     assert r["params"]["colluders"] == 1
-    assert r["overridden"] == {"colluders": {"spec": 0, "value": 1}}
+    assert r.overridden == {"colluders": {"spec": 0, "value": 1}}
+    assert "overridden" not in r  # the dict stays the CLI's report
+    assert "parameters overridden: colluders: 0 → 1" in r._repr_html_()
     broken = itsa.verify(spec("broken-example1-against-t1.toml"))
     assert [f["failures"] for f in r["families"]] == [f["failures"] for f in broken["families"]]
     assert r.family("security")["failures"] == 12
     # dashes: min_survivors and params={"min-survivors": …} name the same parameter
     a = itsa.verify(spec("zhao-sun-example1.toml"), params={"min-survivors": 2}, colluders=1)
     b = itsa.verify(spec("zhao-sun-example1.toml"), min_survivors=2, colluders=1)
-    assert a["overridden"] == b["overridden"]
-    assert a["overridden"]["min-survivors"] == {"spec": 2, "value": 2}
+    assert a.overridden == b.overridden
+    assert a.overridden["min-survivors"] == {"spec": 2, "value": 2}
     # U = 1 needs second-round messages the file does not declare: a located error
     with pytest.raises(itsa.SpecError, match=r"missing `Y\[1\]\{1\}`") as e:
         itsa.verify(spec("zhao-sun-example1.toml"), min_survivors=1)
@@ -244,6 +263,7 @@ def test_region_errors():
 
 def test_threshold_table():
     t = itsa.region("threshold-sharing", clients=4)
+    assert isinstance(t, itsa.ThresholdTable)
     assert t["scheme"] == "tjl"
     assert t["rows"]
     assert "threshold" in t.text
@@ -282,6 +302,8 @@ def test_construct_errors(tmp_path):
         itsa.construct("dropout", users=4, min_survivors=1, colluders=1)  # U ≤ T
     with pytest.raises(itsa.ParameterError, match="unknown parameter"):
         itsa.construct("dropout", users=4, min_survivors=3, colluders=1, relays=2)
+    with pytest.raises(itsa.ParameterError, match="key_dim"):
+        itsa.construct("dropout", users=4, min_survivors=3, colluders=1, key_dim=2)
     c = itsa.construct("threshold-sharing", clients=5, threshold=4, scheme="bonawitz")
     assert c.verified
     out = tmp_path / "b.toml"

@@ -60,12 +60,12 @@ cells = [
     md(
         "## Asking \"what if\": override a parameter\n\n"
         "Zhao–Sun Example 1 is designed for T = 0 colluders. Keyword arguments override the\n"
-        "spec's `[params]` without editing the file (`min_survivors` means `min-survivors`); the\n"
-        "report records what was overridden. Against one colluder the noise-free design leaks:"
+        "spec's `[params]` without editing the file (`min_survivors` means `min-survivors`);\n"
+        "`report.overridden` records what was overridden. Against one colluder the noise-free design leaks:"
     ),
     code(
         "t1 = itsa.verify(SPECS / 'zhao-sun-example1.toml', colluders=1, max_failures=1)\n"
-        "t1['verdict'], t1['overridden'], t1.family('security')['failures']"
+        "t1['verdict'], t1.overridden, t1.family('security')['failures']"
     ),
     md(
         "## A rate region, exactly\n\n"
