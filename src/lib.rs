@@ -15,6 +15,7 @@ pub mod coded;
 pub mod construct;
 pub mod field;
 pub mod models;
+pub mod progress;
 pub mod region;
 pub mod scheme;
 pub mod subsets;
@@ -23,9 +24,43 @@ pub mod verify;
 
 use std::path::Path;
 
+/// Version of the JSON documents itsa writes (`"schema_version"`, the first key of every JSON
+/// output; docs/schema.md). Raised when a key is removed or changes meaning; adding keys
+/// does not raise it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A JSON document as itsa writes it: `value` (an object) with `"schema_version"` put first.
+/// A value that is not an object is wrapped as `{"schema_version", "data"}`.
+pub fn versioned(value: serde_json::Value) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    out.insert("schema_version".into(), SCHEMA_VERSION.into());
+    match value {
+        serde_json::Value::Object(m) => out.extend(m),
+        other => {
+            out.insert("data".into(), other);
+        }
+    }
+    serde_json::Value::Object(out)
+}
+
 /// Load a spec file and validate it against its model.
 pub fn load(path: &Path) -> Result<(scheme::Scheme, models::Model), scheme::SpecError> {
     let s = scheme::read_spec(path)?;
+    let m = models::Model::from_scheme(&s)?;
+    Ok((s, m))
+}
+
+/// Load a spec from text (e.g. standard input): JSON when the first non-blank character is
+/// `{`, TOML otherwise; `name` is only used in messages.
+pub fn load_str(
+    text: &str,
+    name: &str,
+) -> Result<(scheme::Scheme, models::Model), scheme::SpecError> {
+    let s = if text.trim_start().starts_with('{') {
+        scheme::read_json_spec_str(text, name)?
+    } else {
+        scheme::read_spec_str(text, name)?
+    };
     let m = models::Model::from_scheme(&s)?;
     Ok((s, m))
 }

@@ -76,8 +76,39 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 /// Verify every spec (in parallel) and compare it with its expectation; results keep the
 /// order of `files`.
 pub fn run(files: &[PathBuf]) -> SuiteReport {
+    run_with(files, &crate::progress::Progress::none())
+}
+
+/// [`run`], reporting one unit per spec to `progress`.
+pub fn run_with(files: &[PathBuf], progress: &crate::progress::Progress) -> SuiteReport {
     let start = Instant::now();
-    let results: Vec<SpecResult> = files.par_iter().map(|f| check(f)).collect();
+    let task = progress.task("specs", Some(files.len() as u64));
+    let results: Vec<SpecResult> = files
+        .par_iter()
+        .map(|f| {
+            let r = check(f);
+            task.advance(1);
+            r
+        })
+        .collect();
+    drop(task);
+    summarise(results, start)
+}
+
+/// The suite report of one spec given as text (`itsa test -`: standard input).
+pub fn run_text(text: &str, name: &str) -> SuiteReport {
+    let start = Instant::now();
+    summarise(
+        vec![check_loaded(
+            name.to_string(),
+            crate::load_str(text, name),
+            start,
+        )],
+        start,
+    )
+}
+
+fn summarise(results: Vec<SpecResult>, start: Instant) -> SuiteReport {
     let count = |s: Status| results.iter().filter(|r| r.status == s).count();
     SuiteReport {
         passed: count(Status::Pass),
@@ -90,8 +121,15 @@ pub fn run(files: &[PathBuf]) -> SuiteReport {
 
 fn check(path: &Path) -> SpecResult {
     let start = Instant::now();
-    let spec = path.display().to_string();
-    let (scheme, model) = match crate::load(path) {
+    check_loaded(path.display().to_string(), crate::load(path), start)
+}
+
+fn check_loaded(
+    spec: String,
+    loaded: Result<(crate::scheme::Scheme, crate::models::Model), crate::scheme::SpecError>,
+    start: Instant,
+) -> SpecResult {
+    let (scheme, model) = match loaded {
         Ok(v) => v,
         Err(e) => {
             return SpecResult {
@@ -107,7 +145,7 @@ fn check(path: &Path) -> SpecResult {
     let opts = Options {
         max_failures: 0,
         max_decoders: 0,
-        progress: false,
+        progress: crate::progress::Progress::none(),
     };
     let report = crate::verify_scheme(&scheme, &model, &opts);
     let (status, problems) = match &scheme.expect {
