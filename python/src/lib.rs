@@ -73,6 +73,13 @@ fn construct_error(py: Python<'_>, e: &ConstructError) -> PyErr {
     }
 }
 
+/// A JSON document exactly as the CLI prints it: `schema_version` first ([`itsa::versioned`]).
+fn document(v: impl serde::Serialize) -> PyResult<String> {
+    let v = serde_json::to_value(v).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+    serde_json::to_string_pretty(&itsa::versioned(v))
+        .map_err(|e| PyRuntimeError::new_err(e.to_string()))
+}
+
 fn pretty(v: &Value) -> PyResult<String> {
     serde_json::to_string_pretty(v).map_err(|e| PyRuntimeError::new_err(e.to_string()))
 }
@@ -166,12 +173,11 @@ fn verify(
     let opts = Options {
         max_failures,
         max_decoders,
-        progress: false,
+        progress: itsa::progress::Progress::none(),
     };
     let report = py.detach(|| itsa::verify_scheme(&scheme, &model, &opts));
-    let v = serde_json::to_value(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
     Ok((
-        pretty(&v)?,
+        document(&report)?,
         render_text(&report),
         pretty(&Value::Object(overridden))?,
     ))
@@ -194,7 +200,7 @@ fn region(
         .collect();
     let e = m.evaluate(&given).map_err(|e| region_error(py, &e))?;
     Ok((
-        pretty(&render::json(&e))?,
+        document(render::json(&e))?,
         render::text(&e),
         render::latex(&e),
     ))
@@ -218,10 +224,9 @@ fn threshold_table(
         )
     })?;
     let t = py
-        .detach(|| threshold::table(protocol, clients, prime))
+        .detach(|| threshold::table(protocol, clients, prime, &itsa::progress::Progress::none()))
         .map_err(|e| region_error(py, &e))?;
-    let v = serde_json::to_value(&t).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
-    Ok((pretty(&v)?, threshold::text(&t)))
+    Ok((document(&t)?, threshold::text(&t)))
 }
 
 /// One construction request: the model's parameters by their CLI names (`_` or `-`).
@@ -363,7 +368,7 @@ fn construct(
     let opts = Options {
         max_failures: 5,
         max_decoders: 0,
-        progress: false,
+        progress: itsa::progress::Progress::none(),
     };
     let built: Result<Construction, ConstructError> = py.detach(|| match recipe {
         Recipe::Fixed(spec) => itsa::construct::deterministic(spec, &opts),
@@ -388,7 +393,7 @@ fn construct(
             json!({ "seed": seed, "attempts": c.attempts }),
         );
     }
-    Ok((c.spec, pretty(&v)?, render_text(&c.report)))
+    Ok((c.spec, document(v)?, render_text(&c.report)))
 }
 
 /// `itsa bound MODEL … --minimize RATE --json` as (JSON text, text, text with the proof).
@@ -404,7 +409,7 @@ fn bound(
     claim: Option<String>,
     shorten: bool,
 ) -> PyResult<(String, String, String)> {
-    use itsa::bound::{cli, models, report};
+    use itsa::bound::{models, report};
     let mut p: BTreeMap<String, u32> = params
         .into_iter()
         .map(|(k, v)| (k.replace('_', "-"), v))
@@ -436,19 +441,29 @@ fn bound(
             format!("bound('{model}'): unknown parameter {k}"),
         ));
     }
-    let q = cli::QueryArgs {
-        minimize,
-        restrict,
+    // As the CLI reads --minimize / --restrict / --claim / --shorten (src/cli/bound.rs).
+    let claim = claim
+        .as_deref()
+        .map(|c| {
+            c.trim().parse::<num_rational::BigRational>().map_err(|_| {
+                parameter_error(py, format!("claim: '{c}' is not a rational like 3 or 1/2"))
+            })
+        })
+        .transpose()?;
+    let query = itsa::bound::Query {
+        objective: m.parse_objective(&minimize).map_err(be)?,
+        objective_text: minimize.clone(),
+        keep: restrict
+            .as_deref()
+            .map(|r| m.parse_set(r))
+            .transpose()
+            .map_err(be)?,
         claim,
-        json: true,
-        proof: true,
         shorten,
     };
-    let query = cli::query(&m, &q).map_err(be)?;
     let r = py.detach(|| itsa::bound::run(&m, &query)).map_err(be)?;
-    let v = serde_json::to_value(&r).map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
     Ok((
-        pretty(&v)?,
+        document(&r)?,
         report::render_text(&r, false),
         report::render_text(&r, true),
     ))

@@ -37,6 +37,7 @@ def body(text: str) -> list:
 
 def test_printed_weng_example_is_violated_with_its_witnesses():
     r = itsa.verify(spec("weng-seed003-printed.toml"))
+    assert list(r)[:2] == ["schema_version", "verdict"]  # as the CLI writes every document
     assert r["verdict"] == "violated"
     assert not r.verified
     assert r.family("correctness")["failures"] == 4
@@ -219,6 +220,7 @@ def test_bad_argument_type():
 
 def test_dropout_region_is_exact():
     g = itsa.region("dropout", users=4, min_survivors=3, colluders=1)
+    assert g["schema_version"] == 1
     assert g.feasible
     assert g.values == {"R1": Fraction(1), "R2": Fraction(1, 2)}
     assert [b["value"] for b in g["bounds"]] == ["1", "1/2"]
