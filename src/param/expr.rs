@@ -6,6 +6,7 @@
 //! pterm   := [coef ['*' | '·']] pfactor
 //! coef    := uint ['/' uint]                                 as in a flat spec
 //!          | '(' FORMULA ')'                                 followed by `*`, `·` or a factor
+//!                                                            (else the parentheses are a group)
 //!          | NAME-LIKE ['*' | '·']                           `C[k,j] *`, `a *` (a formula atom)
 //! pfactor := '(' pexpr ')'
 //!          | 'sum' '(' pexpr 'for' QUANTIFIERS ')'           Σ over an index set
@@ -299,7 +300,7 @@ fn parse_term(c: &mut Cursor, negative: bool, depth: usize) -> Result<Term, Lang
     } else if c.peek() == Some('(') {
         let close = matching(c.s, c.pos)
             .ok_or_else(|| LangError::new(Span::from(c.pos..c.pos + 1), "`(` is never closed"))?;
-        if c.factor_follows(close + 1) && !looks_linear(&c.s[c.pos + 1..close]) {
+        if c.factor_follows(close + 1) {
             coef = Some(Coef::Formula(formula_at(c.s, c.pos + 1, close)?));
             c.pos = close + 1;
             c.skip_ws();
@@ -331,13 +332,6 @@ fn parse_term(c: &mut Cursor, negative: bool, depth: usize) -> Result<Term, Lang
         factor,
         span: Span::from(start..c.pos),
     })
-}
-
-/// Does the text inside `( … )` read as a linear expression rather than a formula? It does
-/// when it contains a `sum(` or a name with a component `X(1)` — cheap syntactic hints; the
-/// remaining ambiguity (a group followed by a factor) is not valid flat syntax anyway.
-fn looks_linear(inner: &str) -> bool {
-    inner.contains("sum(")
 }
 
 fn parse_factor(c: &mut Cursor, depth: usize) -> Result<Factor, LangError> {
