@@ -312,3 +312,35 @@ fn set_and_grid_on_the_command_line_work_end_to_end() {
     let o = itsa(&["verify", out.to_str().unwrap()]);
     assert_eq!(code(&o), 0);
 }
+
+#[test]
+fn the_broken_spec_fails_at_its_first_point_with_the_witness_printed() {
+    let p = spec("broken-zhao-sun-general-shifted-column.toml");
+    let o = itsa(&[
+        "verify",
+        p.to_str().unwrap(),
+        "--grid",
+        "K=2..4, U=1..K-1, T=0..U-1",
+    ]);
+    assert_eq!(code(&o), 1);
+    let out = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[2].starts_with("K=3 U=2 T=0  VERIFIED"), "{out}");
+    assert!(
+        lines[3].starts_with("K=3 U=2 T=1  VIOLATED (7 failed: correctness 7)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("grid: 10 point(s): 6 verified, 4 violated, 0 ill-formed"),
+        "{out}"
+    );
+    let tail = &out[out.find("first failing point: K=3 U=2 T=1").expect("named")..];
+    assert!(
+        tail.contains("FAIL U1={1,2} U2={1,2}: target not decodable, rank deficit 1"),
+        "{tail}"
+    );
+    assert!(
+        tail.contains("left after elimination: W[1] + W[2]"),
+        "{tail}"
+    );
+}
