@@ -32,6 +32,41 @@ pub fn load(path: &Path) -> Result<(scheme::Scheme, models::Model), scheme::Spec
     Ok((s, m))
 }
 
+/// How [`load_with`] reads a spec: parameter overrides (`--set NAME=VALUE`) and `force`
+/// (expand a declared model beyond its check budget).
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub set: Vec<String>,
+    pub force: bool,
+}
+
+/// [`load`] with overrides; also returns the overrides applied (for the report header).
+pub fn load_with(
+    path: &Path,
+    opts: &LoadOptions,
+) -> Result<(scheme::Scheme, models::Model, Vec<String>), scheme::SpecError> {
+    // A parametric spec is instantiated at the --set values (its construction changes with
+    // them); a flat spec keeps its scheme and gets the model's parameters overridden.
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    if param::is_parametric(&text) {
+        let shown = path.display().to_string();
+        let over = param::parse_sets(&text, &shown, &opts.set)?;
+        let s = param::read(&text, &shown, &over)?;
+        let m = models::Model::from_scheme_with(
+            &s,
+            models::declared::instance::LoadOptions { force: opts.force },
+        )?;
+        return Ok((s, m, opts.set.clone()));
+    }
+    let mut s = scheme::read_spec(path)?;
+    let changed = models::apply_overrides(&mut s, &opts.set)?;
+    let m = models::Model::from_scheme_with(
+        &s,
+        models::declared::instance::LoadOptions { force: opts.force },
+    )?;
+    Ok((s, m, changed))
+}
+
 /// Verify a loaded scheme: evaluate every check of its model, then put the achieved rates
 /// next to the model's optimal region.
 pub fn verify_scheme(

@@ -52,9 +52,11 @@ enum Command {
         /// Verify only part i of n (e.g. 2/4) and print a shard report (JSON) for `itsa merge`.
         #[arg(long, value_name = "i/n")]
         shard: Option<verify::Part>,
-        /// Set a parameter of a parametric spec, e.g. --set K=5 (repeatable; values are formulas).
+        /// Override a parameter (repeatable), e.g. --set colluders=2 or --set T=U-1. A flat
+        /// spec keeps its scheme and changes the model's parameter; a parametric spec is
+        /// instantiated at the new value.
         #[arg(long = "set", value_name = "NAME=VALUE")]
-        sets: Vec<String>,
+        set: Vec<String>,
         /// Verify a parametric spec at every point of a grid, e.g. 'K=3..8, U=1..K-1, T=0..U-1'.
         #[arg(long, value_name = "GRID", conflicts_with = "shard")]
         grid: Option<String>,
@@ -70,6 +72,8 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// List the models: compiled ones and the shipped declarations (models/*.toml).
+    Models,
     /// Write a spec's rows and check list as JSON (for the Python baselines in bench/baselines/).
     Export {
         /// The spec file (TOML).
@@ -123,6 +127,9 @@ enum Command {
         /// Also write the results as JUnit XML to this file.
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
+        /// Override a parameter in every spec (repeatable), e.g. --set colluders=2.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
     },
 }
 
@@ -772,7 +779,16 @@ fn main() -> ExitCode {
             };
             merge(&shards, spec, json, &opts)
         }
-        Command::Test { paths, json, junit } => {
+        Command::Models => {
+            print!("{}", itsa::models::list_text());
+            ExitCode::SUCCESS
+        }
+        Command::Test {
+            paths,
+            json,
+            junit,
+            set,
+        } => {
             let files = match itsa::suite::collect(&paths) {
                 Ok(f) if f.is_empty() => {
                     eprintln!("error: no *.toml or *.json specs found under the given paths");
@@ -784,7 +800,8 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let report = itsa::suite::run(&files);
+            let load = itsa::LoadOptions { set, force: false };
+            let report = itsa::suite::run_with(&files, &load);
             if let Some(path) = junit {
                 if let Err(e) = std::fs::write(&path, itsa::suite::junit::render(&report)) {
                     eprintln!("error: cannot write {}: {e}", path.display());
@@ -814,7 +831,7 @@ fn main() -> ExitCode {
             force,
             max_checks,
             shard,
-            sets,
+            set,
             grid,
         } => {
             let opts = Options {
@@ -825,7 +842,7 @@ fn main() -> ExitCode {
             if let Some(g) = grid {
                 return verify_grid(
                     &spec,
-                    &sets,
+                    &set,
                     &g,
                     json,
                     &opts,
@@ -833,19 +850,19 @@ fn main() -> ExitCode {
                 );
             }
             let text = std::fs::read_to_string(&spec).unwrap_or_default();
-            let parametric = !sets.is_empty() || itsa::param::is_parametric(&text);
             let mut notes = Vec::new();
-            let loaded = if parametric {
-                itsa::param::parse_sets(&text, &spec.display().to_string(), &sets)
-                    .and_then(|o| itsa::param::instantiate(&text, &spec.display().to_string(), &o))
+            let loaded = if itsa::param::is_parametric(&text) {
+                let path = spec.display().to_string();
+                itsa::param::parse_sets(&text, &path, &set)
+                    .and_then(|o| itsa::param::instantiate(&text, &path, &o))
                     .map(|i| {
                         notes = i.notes;
-                        (i.scheme, i.model)
+                        (i.scheme, i.model, set.clone())
                     })
             } else {
-                itsa::load(&spec)
+                itsa::load_with(&spec, &itsa::LoadOptions { set, force })
             };
-            let (scheme, model) = match loaded {
+            let (scheme, model, overridden) = match loaded {
                 Ok(v) => v,
                 Err(e) => {
                     print_spec_error(&e);
@@ -870,7 +887,8 @@ fn main() -> ExitCode {
             if let Some(part) = shard {
                 return verify_shard(&spec, &scheme, &model, part, !json);
             }
-            let report = itsa::verify_scheme(&scheme, &model, &opts);
+            let mut report = itsa::verify_scheme(&scheme, &model, &opts);
+            report.header.overridden = overridden;
             if json {
                 let mut v = serde_json::to_value(&report).expect("report serialises");
                 if let (Some(obj), false) = (v.as_object_mut(), notes.is_empty()) {

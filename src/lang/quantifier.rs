@@ -139,7 +139,7 @@ pub fn count(qs: &[Quantifier], env: &mut Env, budget: u128) -> Result<Count, La
                 exact: true,
             });
         }
-        let inner = count(rest, env, budget / here + 1)?;
+        let inner = count(rest, env, (budget / here).saturating_add(1))?;
         return Ok(Count {
             value: here.saturating_mul(inner.value),
             exact: inner.exact,
@@ -151,7 +151,11 @@ pub fn count(qs: &[Quantifier], env: &mut Env, budget: u128) -> Result<Count, La
     };
     let depth = env.depth();
     let r = for_each(std::slice::from_ref(q), env, &mut |env| {
-        let c = count(rest, env, budget.saturating_sub(total.value) + 1)?;
+        let c = count(
+            rest,
+            env,
+            budget.saturating_sub(total.value).saturating_add(1),
+        )?;
         total.value = total.value.saturating_add(c.value);
         total.exact &= c.exact;
         if total.value > budget {

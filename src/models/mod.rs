@@ -3,6 +3,7 @@
 //! [`Plan`]; it never does linear algebra itself.
 
 pub mod decentralized;
+pub mod declared;
 pub mod dropout;
 pub mod hierarchical;
 pub mod hierarchical_collusion;
@@ -31,11 +32,32 @@ pub enum Model {
     Hierarchical(hierarchical::Hierarchical),
     MultiServer(multi_server::MultiServer),
     ThresholdSharing(threshold_sharing::ThresholdSharing),
+    /// A model declared in TOML (inline, a file, or shipped in `models/`).
+    Declared(Box<declared::Declared>),
+}
+
+/// Every model name a spec may use: the compiled ones, then the shipped declarations.
+pub fn known_models() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = MODELS.to_vec();
+    for (n, _) in declared::SHIPPED {
+        if !v.contains(n) {
+            v.push(n);
+        }
+    }
+    v
 }
 
 impl Model {
     /// Validate the scheme against its declared model.
     pub fn from_scheme(s: &Scheme) -> Result<Model, SpecError> {
+        Model::from_scheme_with(s, declared::instance::LoadOptions::default())
+    }
+
+    /// [`Model::from_scheme`] with options for declared models (`--force`).
+    pub fn from_scheme_with(
+        s: &Scheme,
+        opts: declared::instance::LoadOptions,
+    ) -> Result<Model, SpecError> {
         match s.model.as_str() {
             "dropout" => Ok(Model::Dropout(dropout::Dropout::from_scheme(s)?)),
             "hierarchical" => Ok(Model::Hierarchical(
@@ -47,13 +69,9 @@ impl Model {
             "threshold-sharing" => Ok(Model::ThresholdSharing(
                 threshold_sharing::ThresholdSharing::from_scheme(s)?,
             )),
-            other => Err(s.error_at(
-                s.model_span,
-                format!(
-                    "unknown model `{other}`; known models: {}",
-                    MODELS.join(", ")
-                ),
-            )),
+            _ => Ok(Model::Declared(Box::new(declared::Declared::from_scheme(
+                s, opts,
+            )?))),
         }
     }
 
@@ -63,6 +81,7 @@ impl Model {
             Model::Hierarchical(_) => "hierarchical",
             Model::MultiServer(_) => "multi-server",
             Model::ThresholdSharing(_) => "threshold-sharing",
+            Model::Declared(m) => m.name(),
         }
     }
 
@@ -72,6 +91,7 @@ impl Model {
             Model::Hierarchical(_) => hierarchical::SOURCE,
             Model::MultiServer(_) => multi_server::SOURCE,
             Model::ThresholdSharing(_) => threshold_sharing::SOURCE,
+            Model::Declared(m) => m.source(),
         }
     }
 
@@ -81,6 +101,7 @@ impl Model {
             Model::Hierarchical(m) => m.params(),
             Model::MultiServer(m) => m.params(),
             Model::ThresholdSharing(m) => m.params(),
+            Model::Declared(m) => m.params(),
         }
     }
 
@@ -91,6 +112,7 @@ impl Model {
             Model::Hierarchical(m) => m.count_checks(),
             Model::MultiServer(m) => m.count_checks(),
             Model::ThresholdSharing(m) => m.count_checks(),
+            Model::Declared(m) => m.count_checks(),
         }
     }
 
@@ -100,6 +122,7 @@ impl Model {
             Model::Hierarchical(m) => m.plan(s),
             Model::MultiServer(m) => m.plan(s),
             Model::ThresholdSharing(m) => m.plan(s),
+            Model::Declared(m) => m.plan(s),
         }
     }
 
@@ -111,13 +134,14 @@ impl Model {
             Model::MultiServer(m) => (m.achieved_rates(s), m.optimal_region()),
             // A threshold model has no rate region: report its communication instead.
             Model::ThresholdSharing(m) => return m.communication(s),
+            Model::Declared(m) => (m.achieved_rates(s), m.optimal_region()),
         };
         let mut r = crate::region::achieved::compare(&achieved, &region, verified);
         r.randomness = match self {
             Model::Dropout(m) => m.key_accounting(s, &region),
             Model::Hierarchical(m) => m.key_accounting(s, &region),
             Model::MultiServer(m) => m.key_accounting(s, &region),
-            Model::ThresholdSharing(_) => vec![],
+            Model::ThresholdSharing(_) | Model::Declared(_) => vec![],
         };
         if let Model::Hierarchical(m) = self {
             if m.alphabet == 0 {
@@ -141,6 +165,7 @@ impl Model {
             params,
             prime: s.field.p(),
             input_length: s.input_length,
+            overridden: vec![],
         }
     }
 }
@@ -152,20 +177,29 @@ pub(crate) struct ParamSpec {
     pub default: Option<i64>,
 }
 
-/// The parameters of a built-in model as (spec name, symbol, default) — e.g. `("users", "K",
-/// None)` — for parametric specs, whose formulas use the symbols; `None` for an unknown model.
-pub fn param_symbols(model: &str) -> Option<Vec<(&'static str, &'static str, Option<i64>)>> {
+/// The parameters of a compiled model or a shipped declaration as (spec name, symbol,
+/// default) — e.g. `("users", "K", None)` — for parametric specs, whose formulas use the
+/// symbols; `None` for an unknown model.
+pub fn param_symbols(model: &str) -> Option<Vec<(String, String, Option<i64>)>> {
     let specs: &[ParamSpec] = match model {
         "dropout" => dropout::PARAMS,
         "hierarchical" => hierarchical::PARAMS,
         "multi-server" => multi_server::PARAMS,
         "threshold-sharing" => threshold_sharing::PARAMS,
-        _ => return None,
+        other => {
+            let d = declared::shipped(other)?.ok()?;
+            return Some(
+                d.params
+                    .iter()
+                    .map(|p| (p.spec_name.clone(), p.symbol.clone(), p.default))
+                    .collect(),
+            );
+        }
     };
     Some(
         specs
             .iter()
-            .map(|p| (p.name, p.symbol, p.default))
+            .map(|p| (p.name.to_string(), p.symbol.to_string(), p.default))
             .collect(),
     )
 }
@@ -447,4 +481,71 @@ pub(crate) fn sum_block(
         }
     }
     blocks.add(label, acc)
+}
+
+/// Apply `--set NAME=VALUE` overrides to the spec's parameters (a value may be a formula of
+/// the other parameters, e.g. `T=U-1`); returns what changed, e.g. `colluders=2 (spec: 1)`.
+/// A bad assignment is an error naming the argument.
+pub fn apply_overrides(s: &mut Scheme, sets: &[String]) -> Result<Vec<String>, SpecError> {
+    use crate::lang::{params::parse_assignment, Env, Value};
+    let mut out = Vec::new();
+    for arg in sets {
+        let bad = |m: String| SpecError::File {
+            path: format!("--set {arg}"),
+            message: m,
+        };
+        let a = parse_assignment(arg)
+            .map_err(|e| bad(format!("{} (at column {})", e.message, e.span.start + 1)))?;
+        let mut env = Env::new();
+        for p in &s.params {
+            env.define(&p.name, Value::Int(p.value));
+        }
+        let v = a.int_value(&env).map_err(|e| bad(e.message))?;
+        match s.params.iter_mut().find(|p| p.name == a.name) {
+            Some(p) => {
+                out.push(format!("{}={v} (spec: {})", a.name, p.value));
+                p.value = v;
+            }
+            None => {
+                out.push(format!("{}={v} (not in the spec)", a.name));
+                s.params.push(crate::scheme::Param {
+                    name: a.name.clone(),
+                    value: v,
+                    span: s.model_span,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `itsa models`: the compiled models and the shipped declarations, one line each.
+pub fn list_text() -> String {
+    let mut o = String::from("compiled models (constructions, special adversaries):\n");
+    for m in MODELS {
+        o.push_str(&format!("  {m}\n"));
+    }
+    o.push_str("\ndeclared models (models/*.toml; use by name: model = \"NAME\"):\n");
+    for (name, _) in declared::SHIPPED {
+        match declared::shipped(name) {
+            Some(Ok(d)) => {
+                let params: Vec<String> = d
+                    .params
+                    .iter()
+                    .map(|p| format!("{} ({})", p.spec_name, p.symbol))
+                    .collect();
+                let fams: Vec<&str> = d.families.iter().map(|f| f.name.as_str()).collect();
+                o.push_str(&format!(
+                    "  {name:<14} {}\n  {:<14} params: {}; families: locality, {}\n",
+                    d.description,
+                    "",
+                    params.join(", "),
+                    fams.join(", ")
+                ));
+            }
+            Some(Err(e)) => o.push_str(&format!("  {name:<14} BROKEN DECLARATION: {e}\n")),
+            None => {}
+        }
+    }
+    o
 }

@@ -243,7 +243,7 @@ fn eval_params(
     let symbol_of = |name: &str| {
         symbols
             .iter()
-            .find(|(n, _, _)| *n == name)
+            .find(|(n, _, _)| n == name)
             .map(|(_, s, _)| s.to_string())
             .filter(|s| is_ident(s))
     };

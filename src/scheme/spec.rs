@@ -284,7 +284,11 @@ const TOP_KEYS: &[&str] = &[
     "randomness",
     "variables",
     "expect",
+    "graphs",
 ];
+
+/// `Scheme::model` of a spec whose model is declared inline in a `[model]` table.
+pub const INLINE_MODEL: &str = "[model]";
 
 /// A parsed, not yet evaluated, variable definition.
 struct PendingVar<'v> {
@@ -338,7 +342,15 @@ pub fn read_flat_spec_str(text: &str, path: &str) -> Result<Scheme, SpecError> {
             "description" => {
                 r.string(value, "`description`")?;
             }
+            // An inline declaration (`[model]` table) is read by `models::declared`.
+            "model" if matches!(value.get_ref(), DeValue::Table(_)) => {
+                model = Some((INLINE_MODEL.to_string(), value.span().into()))
+            }
             "model" => model = Some((r.string(value, "`model`")?.to_string(), value.span().into())),
+            // Graphs for declared models (edge lists), read by `models::declared`.
+            "graphs" => {
+                r.table(value, "graphs")?;
+            }
             "prime" => prime = Some((r.integer(value, "`prime`")?, at)),
             "input-length" => input_length = Some((r.integer(value, "`input-length`")?, at)),
             "inputs" => match value.get_ref() {
@@ -851,7 +863,7 @@ inputs = ["W[1..2]"]
         assert!(err(&bad).2.contains("divides by zero"));
         let bad = OK.replace("\"W[1] + Z[1]\"", "\"W[1] + Z[1](3)\"");
         assert!(err(&bad).2.contains("does not exist"));
-        let bad = OK.replace("input-length = 2", "input-length = \"2\"");
+        let bad = OK.replace("input-length = 2", "input-length = 2.5");
         assert!(err(&bad).2.contains("must be an integer"));
         let bad = OK.replace("[randomness]", "[randomness\n");
         assert!(err(&bad).2.contains("TOML syntax"));

@@ -76,8 +76,13 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 /// Verify every spec (in parallel) and compare it with its expectation; results keep the
 /// order of `files`.
 pub fn run(files: &[PathBuf]) -> SuiteReport {
+    run_with(files, &crate::LoadOptions::default())
+}
+
+/// [`run`] with parameter overrides (`itsa test --set NAME=VALUE`) applied to every spec.
+pub fn run_with(files: &[PathBuf], load: &crate::LoadOptions) -> SuiteReport {
     let start = Instant::now();
-    let results: Vec<SpecResult> = files.par_iter().map(|f| check(f)).collect();
+    let results: Vec<SpecResult> = files.par_iter().map(|f| check(f, load)).collect();
     let count = |s: Status| results.iter().filter(|r| r.status == s).count();
     SuiteReport {
         passed: count(Status::Pass),
@@ -88,11 +93,11 @@ pub fn run(files: &[PathBuf]) -> SuiteReport {
     }
 }
 
-fn check(path: &Path) -> SpecResult {
+fn check(path: &Path, load: &crate::LoadOptions) -> SpecResult {
     let start = Instant::now();
     let spec = path.display().to_string();
-    let (scheme, model) = match crate::load(path) {
-        Ok(v) => v,
+    let (scheme, model) = match crate::load_with(path, load) {
+        Ok((s, m, _)) => (s, m),
         Err(e) => {
             return SpecResult {
                 spec,

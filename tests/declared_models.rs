@@ -1,0 +1,174 @@
+//! Declared models against the compiled ones: for every spec in specs/ of a model that has a
+//! shipped declaration, every construction on the test grids and the broken variants, the
+//! declaration gives the same families, checks (sets and the blocks of every condition),
+//! failure counts, printed counterexamples' sets, verdicts and rate statuses.
+
+use std::sync::Arc;
+
+use itsa::models::declared::{self, instance::LoadOptions, Declaration, Declared};
+use itsa::models::Model;
+use itsa::scheme::{read_spec, read_spec_str, Scheme};
+use itsa::verify::{Condition, Options, Plan, Report};
+
+fn opts() -> Options {
+    Options {
+        max_failures: 3,
+        max_decoders: 0,
+        progress: false,
+    }
+}
+
+fn shipped(name: &str) -> Arc<Declaration> {
+    Arc::new(declared::shipped(name).expect("shipped").expect("parses"))
+}
+
+/// Every check as text: its sets, then the condition's blocks (order-insensitive within a
+/// conditioning list, which does not change the condition).
+fn checks(plan: &Plan) -> Vec<(String, usize, Vec<String>)> {
+    let label = |ids: &[u32]| -> Vec<String> {
+        ids.iter()
+            .map(|&i| plan.blocks.get(i).label.clone())
+            .collect()
+    };
+    let mut out = Vec::new();
+    for f in &plan.families {
+        for c in &f.checks {
+            let sets: Vec<String> = c.sets.iter().map(|(n, v)| format!("{n}={v:?}")).collect();
+            let cond = match &c.condition {
+                Condition::Decodable { view, target } => {
+                    let mut v = label(view);
+                    v.sort();
+                    format!("decode {:?} from {v:?}", label(target))
+                }
+                Condition::Secure { view, cond } => {
+                    let (mut v, mut g) = (label(view), label(cond));
+                    v.sort();
+                    g.sort();
+                    format!("secure from {v:?} given {g:?}")
+                }
+                Condition::Hidden { view, target } => {
+                    let mut v = label(view);
+                    v.sort();
+                    format!("hidden {:?} from {v:?}", label(target))
+                }
+            };
+            out.push((f.name.to_string(), 0, vec![sets.join(" "), cond]));
+        }
+    }
+    out
+}
+
+fn summary(r: &Report) -> Vec<String> {
+    let mut out = vec![format!("{:?}", r.verdict)];
+    for f in &r.families {
+        out.push(format!(
+            "{} checks={} failures={}",
+            f.name, f.checks, f.failures
+        ));
+        for e in &f.examples {
+            let sets: Vec<String> = e
+                .sets
+                .iter()
+                .map(|s| format!("{}={:?}", s.name, s.members))
+                .collect();
+            out.push(format!(
+                "  {} {} deficit={:?} leak={:?} witnesses={}",
+                e.kind,
+                sets.join(" "),
+                e.rank_deficit,
+                e.leak_dimension,
+                e.witnesses.len()
+            ));
+        }
+    }
+    if let Some(rates) = &r.rates {
+        out.push(format!("alarm={}", rates.alarm));
+        for l in &rates.lines {
+            out.push(format!(
+                "rate {} achieved={} optimal={:?} status={}",
+                l.name, l.achieved, l.optimal, l.status
+            ));
+        }
+    }
+    out
+}
+
+/// Compare the compiled model of `s` with the shipped declaration `decl`.
+fn same(s: &Scheme, decl: &str, what: &str) {
+    let compiled = Model::from_scheme(s).unwrap_or_else(|e| panic!("{what}: {e}"));
+    let declared = Declared::with_declaration(shipped(decl), s, LoadOptions::default())
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    let declared = Model::Declared(Box::new(declared));
+    assert_eq!(
+        compiled.count_checks(),
+        declared.count_checks(),
+        "{what}: check counts"
+    );
+    let (pc, pd) = (compiled.plan(s), declared.plan(s));
+    let names = |p: &Plan| -> Vec<(String, usize)> {
+        p.families
+            .iter()
+            .map(|f| (f.name.to_string(), f.checks.len()))
+            .collect()
+    };
+    assert_eq!(names(&pc), names(&pd), "{what}: families");
+    let (cc, cd) = (checks(&pc), checks(&pd));
+    for (i, (a, b)) in cc.iter().zip(&cd).enumerate() {
+        assert_eq!(a, b, "{what}: check {i}");
+    }
+    let rc = itsa::verify_scheme(s, &compiled, &opts());
+    let rd = itsa::verify_scheme(s, &declared, &opts());
+    assert_eq!(summary(&rc), summary(&rd), "{what}: reports");
+}
+
+#[test]
+fn every_dropout_spec_agrees_with_the_declaration() {
+    let mut n = 0;
+    for entry in std::fs::read_dir("specs").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let s = read_spec(&path).unwrap();
+        if s.model == "dropout" {
+            same(&s, "dropout", &path.display().to_string());
+            n += 1;
+        }
+    }
+    assert!(n >= 4, "only {n} dropout specs found");
+}
+
+#[test]
+fn dropout_construction_grid_agrees_with_the_declaration() {
+    use itsa::models::dropout::construct_spec;
+    for k in 2..=5u32 {
+        for u in 1..k {
+            for t in 0..u {
+                let spec = construct_spec(k, u, t, None).unwrap();
+                let s = read_spec_str(&spec, "<constructed>").unwrap();
+                same(&s, "dropout", &format!("K={k} U={u} T={t}"));
+            }
+        }
+    }
+}
+
+#[test]
+fn broken_dropout_variants_agree_with_the_declaration() {
+    use itsa::models::dropout::construct_spec;
+    for (k, u, t) in [(3, 2, 1), (4, 3, 1), (5, 3, 2)] {
+        // the T = 0 design (no noise symbols), declared against T colluders
+        let spec = construct_spec(k, u, 0, None)
+            .unwrap()
+            .replace("colluders = 0", &format!("colluders = {t}"));
+        let s = read_spec_str(&spec, "<broken>").unwrap();
+        same(&s, "dropout", &format!("broken K={k} U={u} T={t}"));
+        let r = itsa::verify_scheme(
+            &s,
+            &Model::Declared(Box::new(
+                Declared::with_declaration(shipped("dropout"), &s, LoadOptions::default()).unwrap(),
+            )),
+            &opts(),
+        );
+        assert!(r.family("security").unwrap().failures > 0);
+    }
+}
