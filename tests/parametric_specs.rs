@@ -24,16 +24,18 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(path).unwrap()
 }
 
-/// What must agree between the two construction paths.
-fn summary(
-    r: &Report,
-) -> (
+/// What must agree between the two construction paths: verdict, checks, failures, per-family
+/// (name, checks, failures), rate lines.
+type Summary = (
     Verdict,
     usize,
     usize,
     Vec<(String, usize, usize)>,
     Vec<String>,
-) {
+);
+
+/// What must agree between the two construction paths.
+fn summary(r: &Report) -> Summary {
     let families = r
         .families
         .iter()

@@ -150,8 +150,16 @@ impl Ctx<'_> {
             DeValue::Integer(i) => integer_literal(i)
                 .ok_or_else(|| self.err(v.span().start, format!("{what} is out of range"))),
             DeValue::String(s) => {
-                let e = lang::parse_expr(s).map_err(|e| self.in_value(v, s, e))?;
-                formula::eval_int(&e, env).map_err(|e| self.in_value(v, s, e))
+                // A string here is a formula; say so, since a flat spec wants an integer.
+                let hint = |mut e: LangError| {
+                    e.message = format!(
+                        "{what} must be an integer or a formula of the parameters: {}",
+                        e.message
+                    );
+                    e
+                };
+                let e = lang::parse_expr(s).map_err(|e| self.in_value(v, s, hint(e)))?;
+                formula::eval_int(&e, env).map_err(|e| self.in_value(v, s, hint(e)))
             }
             other => Err(self.err(
                 v.span().start,

@@ -74,8 +74,7 @@ where
         progress: false,
         ..opts.clone()
     };
-    let prepared: Vec<Result<Instance, SpecError>> =
-        points.par_iter().map(|p| instantiate(p)).collect();
+    let prepared: Vec<Result<Instance, SpecError>> = points.par_iter().map(&instantiate).collect();
     let one = |(point, inst): (&Point, Result<Instance, SpecError>)| {
         let outcome = match inst {
             Err(e) => Outcome::IllFormed(e),
