@@ -87,7 +87,11 @@ impl Declared {
                 ));
             }
         }
+        // The field's prime and the input length are known to every formula as `p` and `L`
+        // (a parameter of the same name shadows them).
         let mut env = Env::new();
+        env.define("p", Value::Int(s.field.p() as i64));
+        env.define("L", Value::Int(s.input_length as i64));
         let mut values = Vec::new();
         for dp in &d.params {
             let given = s
@@ -128,7 +132,8 @@ impl Declared {
                 })
                 .map_or(s.model_span, |p| p.span)
         };
-        let known_params: Vec<&str> = d.params.iter().map(|p| p.symbol.as_str()).collect();
+        let mut known_params: Vec<&str> = d.params.iter().map(|p| p.symbol.as_str()).collect();
+        known_params.extend(["p", "L"]);
         for dp in &d.params {
             let v = env.get(&dp.symbol).and_then(|x| x.as_int()).unwrap_or(0);
             for (bound, is_min) in [(&dp.min, true), (&dp.max, false)] {
@@ -136,14 +141,21 @@ impl Declared {
                 check_names(&r, b, &b.value.free_names(), &known_params, "parameter")?;
                 let lim = formula::eval_int(&b.value, &env).map_err(|e| r.lang_err(b, e))?;
                 if (is_min && v < lim) || (!is_min && v > lim) {
+                    let shown = if b.text.trim() == lim.to_string() {
+                        lim.to_string()
+                    } else {
+                        format!("{} = {lim}", b.text)
+                    };
+                    let name = if dp.spec_name == dp.symbol {
+                        dp.symbol.clone()
+                    } else {
+                        format!("{} ({})", dp.spec_name, dp.symbol)
+                    };
                     return Err(s.error_at(
                         param_span(&dp.symbol),
                         format!(
-                            "{} ({}) must be at {} {} = {lim}, found {v}",
-                            dp.spec_name,
-                            dp.symbol,
+                            "{name} must be at {} {shown}, found {v}",
                             if is_min { "least" } else { "most" },
-                            b.text
                         ),
                     ));
                 }
@@ -257,8 +269,8 @@ impl Declared {
             checks: 0,
             plan: Arc::new(Mutex::new(None)),
         };
-        m.validate_roles(s)?;
-        // Count up front: refuse astronomical expansions unless forced.
+        // Count up front (before anything is enumerated): refuse astronomical expansions
+        // unless forced.
         let mut total: u128 = m.locality_count(&r)?;
         for f in &d.families {
             let qs = nest(f);
@@ -281,6 +293,7 @@ impl Declared {
             total = total.saturating_add(c.value);
         }
         m.checks = total;
+        m.validate_roles(s)?;
         let plan = m.expand(s)?;
         m.checks = plan.num_checks() as u128;
         *m.plan.lock().unwrap_or_else(|e| e.into_inner()) = Some(plan);
@@ -510,7 +523,12 @@ impl Declared {
                 }
                 for v in &others {
                     if let Some(val) = env.get(v) {
-                        sets.push((intern(v), flat(val)));
+                        let label = role
+                            .report
+                            .iter()
+                            .find(|(var, _)| var == v)
+                            .map_or(v.as_str(), |(_, l)| l.as_str());
+                        sets.push((intern(label), flat(val)));
                     }
                 }
                 for k in &role.knows {
@@ -661,50 +679,80 @@ impl Declared {
         let Some(region) = &self.decl.region else {
             return vec![];
         };
-        let r = Reader {
-            origin: &self.decl.origin,
-        };
         let l = s.input_length as i64;
         region
             .rates
             .iter()
             .map(|rate| {
-                let mut names = Vec::new();
-                for c in &rate.of {
-                    let mut env = self.env.clone();
-                    let _ = c.value.for_each(&mut env, &mut |p| {
-                        match p {
-                            Part::Name(n) => names.push(self.rename(n)),
-                            Part::Sum(v) => names.extend(v.into_iter().map(|n| self.rename(n))),
-                        }
-                        Ok(())
-                    });
-                }
-                let _ = &r;
                 let rows = |n: &Name| s.rows(n).unwrap_or_default();
-                let (x, what) = match rate.measure.as_str() {
-                    "entropy" => (
-                        names
+                let value_at = |env: &mut Env| -> i64 {
+                    let mut names = Vec::new();
+                    for c in &rate.of {
+                        let _ = c.value.for_each(env, &mut |p| {
+                            match p {
+                                Part::Name(n) => names.push(self.rename(n)),
+                                Part::Sum(v) => names.extend(v.into_iter().map(|n| self.rename(n))),
+                            }
+                            Ok(())
+                        });
+                    }
+                    let x = match rate.measure.as_str() {
+                        "entropy" => names
                             .iter()
                             .map(|n| s.field.rank(&rows(n)))
                             .max()
                             .unwrap_or(0),
-                        "largest H (rank) of one of",
-                    ),
-                    "joint" => {
-                        let all: Vec<Vec<u32>> = names.iter().flat_map(rows).collect();
-                        (s.field.rank(&all), "joint H (rank) of")
+                        "sum-entropy" => names.iter().map(|n| s.field.rank(&rows(n))).sum(),
+                        "joint" => {
+                            let all: Vec<Vec<u32>> = names.iter().flat_map(rows).collect();
+                            s.field.rank(&all)
+                        }
+                        _ => names.iter().map(|n| rows(n).len()).max().unwrap_or(0),
+                    };
+                    x as i64
+                };
+                let mut env = self.env.clone();
+                let x = match &rate.per {
+                    None => value_at(&mut env),
+                    Some(per) => {
+                        let mut best = 0i64;
+                        let _ = quantifier::for_each(&per.value, &mut env, &mut |env| {
+                            best = best.max(value_at(env));
+                            Ok::<(), lang::LangError>(())
+                        });
+                        best
                     }
-                    _ => (
-                        names.iter().map(|n| rows(n).len()).max().unwrap_or(0),
-                        "symbols of the longest of",
-                    ),
+                };
+                let div = rate
+                    .divide
+                    .as_ref()
+                    .and_then(|d| formula::eval_int(&d.value, &self.env).ok())
+                    .filter(|&d| d > 0)
+                    .unwrap_or(1);
+                let what = match rate.measure.as_str() {
+                    "entropy" => "largest H (rank) of one of",
+                    "sum-entropy" => "sum of H (rank) of",
+                    "joint" => "joint H (rank) of",
+                    _ => "symbols of the longest of",
                 };
                 let of: Vec<&str> = rate.of.iter().map(|c| c.text.as_str()).collect();
+                let per = rate
+                    .per
+                    .as_ref()
+                    .map_or(String::new(), |p| format!(", largest over {}", p.text));
+                let shown_div = if div == 1 {
+                    String::new()
+                } else {
+                    format!(" / {div}")
+                };
                 Achieved {
                     name: intern(&rate.name),
-                    value: ratio(x as i64, l),
-                    definition: format!("{x}/{l}: {what} {} per input symbol", of.join(", ")),
+                    value: ratio(x, l * div),
+                    definition: format!(
+                        "{x}/{}: {what} {}{per}{shown_div}, per input symbol",
+                        l * div,
+                        of.join(", ")
+                    ),
                 }
             })
             .collect()
@@ -747,14 +795,29 @@ impl Declared {
             } else {
                 region.reference.clone()
             };
-            bounds.push(Bound::new(
+            let mut b = Bound::new(
                 &rate.name,
                 &rate.latex_name,
                 v,
                 &rate.bound.text,
                 &rate.latex,
                 &reference,
-            ));
+            );
+            if let Some((fp, fq)) = &rate.log_factor {
+                let p = formula::eval_int(&fp.value, &self.env).map_err(|e| usage(fp, e))?;
+                let q = formula::eval_int(&fq.value, &self.env).map_err(|e| usage(fq, e))?;
+                if p < 2 || q < 2 {
+                    return Err(RegionError::Usage(format!(
+                        "log-factor of {}: log {p} / log {q} needs p, q ≥ 2",
+                        rate.name
+                    )));
+                }
+                b = b.with_factor(crate::region::LogFactor {
+                    p: p as u64,
+                    q: q as u64,
+                });
+            }
+            bounds.push(b);
         }
         Ok(Region::Feasible {
             bounds,
@@ -841,51 +904,54 @@ fn static_checks(
     known: &[&str],
     role_bases: &[&str],
 ) -> Result<(), SpecError> {
-    let nest_check =
-        |src: &Src<Vec<Quantifier>>, outer: &mut Vec<String>| -> Result<(), SpecError> {
-            let all: Vec<String> = src
-                .value
-                .iter()
-                .flat_map(|q| q.binder.names().into_iter().map(String::from))
-                .collect();
-            for (i, q) in src.value.iter().enumerate() {
-                for (n, span) in q.set.free_names() {
-                    let own = q.binder.names().contains(&n.as_str());
-                    let later = all.iter().skip(i).any(|b| *b == n) && !outer.contains(&n);
-                    if own || later {
-                        return Err(r.err(
-                            src.offset + span.start,
-                            format!(
-                                "the quantifier `{}` ranges over a set that depends on {} (`{n}`)",
-                                q.binder.names().join(", "),
-                                if own { "itself" } else { "a later variable" }
-                            ),
-                        ));
-                    }
+    let nest_check = |src: &Src<Vec<Quantifier>>,
+                      outer: &mut Vec<String>,
+                      later_ones: &[String]|
+     -> Result<(), SpecError> {
+        let mut all: Vec<String> = src
+            .value
+            .iter()
+            .flat_map(|q| q.binder.names().into_iter().map(String::from))
+            .collect();
+        all.extend(later_ones.iter().cloned());
+        for q in src.value.iter() {
+            for (n, span) in q.set.free_names() {
+                let own = q.binder.names().contains(&n.as_str());
+                let later = all.contains(&n) && !outer.contains(&n);
+                if own || later {
+                    return Err(r.err(
+                        src.offset + span.start,
+                        format!(
+                            "the quantifier `{}` ranges over a set that depends on {} (`{n}`)",
+                            q.binder.names().join(", "),
+                            if own { "itself" } else { "a later variable" }
+                        ),
+                    ));
+                }
+                if !known.contains(&n.as_str()) && !outer.contains(&n) {
+                    return Err(r.err(
+                        src.offset + span.start,
+                        format!(
+                            "undefined set or parameter `{n}` (known: {})",
+                            known.join(", ")
+                        ),
+                    ));
+                }
+            }
+            outer.extend(q.binder.names().into_iter().map(String::from));
+            for f in &q.filters {
+                for (n, span) in f.free_names() {
                     if !known.contains(&n.as_str()) && !outer.contains(&n) {
                         return Err(r.err(
                             src.offset + span.start,
-                            format!(
-                                "undefined set or parameter `{n}` (known: {})",
-                                known.join(", ")
-                            ),
+                            format!("undefined name `{n}` in a filter"),
                         ));
                     }
                 }
-                outer.extend(q.binder.names().into_iter().map(String::from));
-                for f in &q.filters {
-                    for (n, span) in f.free_names() {
-                        if !known.contains(&n.as_str()) && !outer.contains(&n) {
-                            return Err(r.err(
-                                src.offset + span.start,
-                                format!("undefined name `{n}` in a filter"),
-                            ));
-                        }
-                    }
-                }
             }
-            Ok(())
-        };
+        }
+        Ok(())
+    };
     let comp_check = |c: &Src<Comprehension>, outer: &[String]| -> Result<(), SpecError> {
         for p in c.value.patterns() {
             if !role_bases.contains(&p.base.as_str()) {
@@ -911,6 +977,7 @@ fn static_checks(
                 offset: c.offset,
             },
             &mut o,
+            &[],
         )?;
         for (n, span) in c.value.free_names() {
             if !known.contains(&n.as_str()) && !outer.contains(&n) {
@@ -924,7 +991,7 @@ fn static_checks(
     };
     for role in &d.roles {
         let mut outer = Vec::new();
-        nest_check(&role.quantifiers, &mut outer)?;
+        nest_check(&role.quantifiers, &mut outer, &[])?;
         let pat_names: Vec<(String, crate::scheme::Span)> = role
             .pattern
             .value
@@ -960,8 +1027,14 @@ fn static_checks(
     }
     for f in &d.families {
         let mut outer = Vec::new();
+        let all: Vec<String> = f
+            .quantifiers
+            .iter()
+            .flat_map(|q| &q.value)
+            .flat_map(|q| q.binder.names().into_iter().map(String::from))
+            .collect();
         for q in &f.quantifiers {
-            nest_check(q, &mut outer)?;
+            nest_check(q, &mut outer, &all)?;
         }
         let parts: Vec<&Src<Comprehension>> = match &f.condition {
             CondDecl::Decode { target, from } | CondDecl::Hidden { target, from } => {
@@ -987,7 +1060,8 @@ fn static_checks(
         }
     }
     if let Some(region) = &d.region {
-        let params: Vec<&str> = d.params.iter().map(|p| p.symbol.as_str()).collect();
+        let mut params: Vec<&str> = d.params.iter().map(|p| p.symbol.as_str()).collect();
+        params.extend(["p", "L"]);
         for rate in &region.rates {
             check_names(
                 r,
@@ -996,8 +1070,19 @@ fn static_checks(
                 &params,
                 "parameter",
             )?;
+            if let Some(d) = &rate.divide {
+                check_names(r, d, &d.value.free_names(), &params, "parameter")?;
+            }
+            if let Some((fp, fq)) = &rate.log_factor {
+                check_names(r, fp, &fp.value.free_names(), &params, "parameter")?;
+                check_names(r, fq, &fq.value.free_names(), &params, "parameter")?;
+            }
+            let mut outer = Vec::new();
+            if let Some(per) = &rate.per {
+                nest_check(per, &mut outer, &[])?;
+            }
             for c in &rate.of {
-                comp_check(c, &[])?;
+                comp_check(c, &outer)?;
             }
         }
         if let Some(f) = &region.feasible {
