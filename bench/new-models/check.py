@@ -96,12 +96,15 @@ def run_hier():
         tag = f"U={U} V={V} G={G} (L={L}, {m.binding})"
         verify(tag, m)
         verify(f"U={U} V={V} G={G} every key -1", M.build_hier(U, V, G, mutate="all-keys-minus-one"), expect_ok=False, check_rates=False)
-        ok, _ = verify(
+        verify(
             f"U={U} V={V} G={G} first inter key -1",
             M.build_hier(U, V, G, mutate="inter-key-minus-one"),
             expect_ok=False,
             check_rates=False,
         )
+    print("  U = 1 (server term 0/0): Y[1] is a function of relay 1's view and reveals ΣW, so relay security must fail:")
+    for V, G in [(2, 2), (3, 2), (3, 3)]:
+        verify(f"U=1 V={V} G={G}", M.build_hier(1, V, G), expect_ok=False, check_rates=False)
 
 
 def tsa_candidates(edges, p, layered_m=None):
@@ -139,6 +142,11 @@ def run_tsa():
         lamdesc = f"λ={lam[0]}" if len(set(lam)) == 1 else f"λ=({lam[0]} on layer 1, {lam[-1]} on layer 2)"
         verify(f"{name} p={p} {lamdesc}", M.build_tsa(edges, p, lam, Nmat))
         verify(f"{name} drop one key symbol", M.build_tsa(edges, p, lam, Nmat, mutate="drop-key"), expect_ok=False, check_rates=False)
+    print("  non-constant modulation (found by tsa_exhaustive.py): ring C5 over F_7, Λ = diag(0,0,1,1,1):")
+    lam = [0, 0, 1, 1, 1]
+    r = M.tsa_design(M.ring(5), 7, [lam])
+    verify("ring C5 p=7 Λ=(0,0,1,1,1)", M.build_tsa(M.ring(5), 7, *r))
+    verify("ring C5 p=7 drop one key symbol", M.build_tsa(M.ring(5), 7, *r, mutate="drop-key"), expect_ok=False, check_rates=False)
     # field-size dependence of the constant-modulation ring design
     print("  ring C5: constant-λ designs per prime (derived: needs an element of order 5 in F_p or F_p²):")
     for p in (7, 11, 13, 17, 19):

@@ -39,7 +39,9 @@ def dsa_conditions(s: Scheme, K: int, T: int):
     X = [f"X[{k}]" for k in range(1, K + 1)]
     Z = [f"Z[{k}]" for k in range(1, K + 1)]
     SW = s.vec_sum(s.vars[w] for w in W)
-    checks = []
+    checks = [
+        Check("locality", f"X[{k}]", lambda k=k: s.zero_given([X[k - 1]], [W[k - 1], Z[k - 1]])) for k in range(1, K + 1)
+    ]
     for u in range(1, K + 1):
         others = [k for k in range(1, K + 1) if k != u]
         Xo = [X[k - 1] for k in others]
@@ -155,9 +157,9 @@ def build_groupwise(
                 terms.append(s.matvec(A, keyrows[S]))
         s.define(f"X[{k}]", s.vec_sum(terms))
         s.define(f"R[{k}]", [r for S in groups if k in S for r in keyrows[S]])
-    checks = []
     W = [f"W[{k}]" for k in users]
     X = {k: f"X[{k}]" for k in users}
+    checks = [Check("locality", X[k], lambda k=k: s.zero_given([X[k]], [f"W[{k}]", f"R[{k}]"])) for k in users]
     for u in users:
         others = [k for k in users if k != u]
         Xo = [X[k] for k in others]
@@ -240,7 +242,11 @@ def build_hier(U: int, V: int, G: int, p: int = 10007, seed: int = 1, mutate: st
     W = [f"W[{uv(x)}]" for x in users]
     SW = s.vec_sum(s.vars[w] for w in W)
     Y = [f"Y[{u}]" for u in range(1, U + 1)]
-    checks = [Check("correctness", "server", lambda: s.zero_given([SW], Y))]
+    checks = [Check("locality", f"X[{uv(x)}]", lambda x=x: s.zero_given([f"X[{uv(x)}]"], [f"W[{uv(x)}]", f"R[{uv(x)}]"])) for x in users]
+    for u in range(1, U + 1):
+        Xu = [f"X[{uv(x)}]" for x in users if cluster[x] == u]
+        checks.append(Check("locality", f"Y[{u}]", lambda u=u, Xu=Xu: s.zero_given([f"Y[{u}]"], Xu)))
+    checks.append(Check("correctness", "server", lambda: s.zero_given([SW], Y)))
     for u in range(1, U + 1):
         Xu = [f"X[{uv(x)}]" for x in users if cluster[x] == u]
         checks.append(Check("relay-security", f"relay {u}", lambda Xu=Xu: s.indep_given(W, Xu, [])))
@@ -371,7 +377,7 @@ def build_tsa(edges, p, lam, Nmat, mutate: str | None = None) -> Model:
         z = s.comb((Nmat[k - 1][j], S[j]) for j in range(dd))
         s.define(f"Z[{k}]", [z] if z else [])
         s.define(f"X[{k}]", s.vec_sum([s.vars[f"W[{k}]"], [z]]))
-    checks = []
+    checks = [Check("locality", f"X[{k}]", lambda k=k: s.zero_given([f"X[{k}]"], [f"W[{k}]", f"Z[{k}]"])) for k in range(1, K + 1)]
     Wall = [f"W[{k}]" for k in range(1, K + 1)]
     for k in range(1, K + 1):
         Xn = [f"X[{j}]" for j in nb[k]]
@@ -427,7 +433,8 @@ def build_oblivious(K: int, p: int = 7, dropouts=False, min_survivors=1, mutate:
         s.define(f"Z[{k}]", z)
     Wall = [f"W[{k}]" for k in users]
     Xall = [f"X[{k}]" for k in users]
-    checks = [Check("server-security", "server", lambda: s.indep_given(Wall, Xall, []))]
+    checks = [Check("locality", f"X[{k}]", lambda k=k: s.zero_given([f"X[{k}]"], [f"W[{k}]", f"Z[{k}]"])) for k in users]
+    checks.append(Check("server-security", "server", lambda: s.indep_given(Wall, Xall, [])))
     sets = [tuple(users)] if not dropouts else list(subsets(users, min_survivors, K))
     for U1 in sets:
         SW = s.vec_sum(s.vars[f"W[{k}]"] for k in U1)
@@ -435,6 +442,7 @@ def build_oblivious(K: int, p: int = 7, dropouts=False, min_survivors=1, mutate:
         for k in U1:
             yname = f"Y[{k}]" if not dropouts else f"Y[{k}]{setname(U1)}"
             s.define(yname, SX)
+            checks.append(Check("locality", yname, lambda yname=yname: s.zero_given([yname], Xall)))
             tag = f"user {k}" + (f", survivors {setname(U1)}" if dropouts else "")
             checks.append(
                 Check("correctness", tag, lambda yname=yname, k=k, SW=SW: s.zero_given([SW], [yname, f"W[{k}]", f"Z[{k}]"]))
