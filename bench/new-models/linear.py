@@ -146,6 +146,35 @@ class Scheme:
         rabc = rank_of(self.p, self.rows(b), ea)
         return rac + rbc == rabc + rc
 
+    def leak(self, a, b, c) -> str | None:
+        """Witness of I(A; B | C) > 0 when A is a set of sources (unit rows): a combination of
+        A's symbols that lies in span(B, C) but not in span(C), written as an expression.
+        (dim span(B,C) ∩ span(A) − dim span(C) ∩ span(A) is exactly I(A; B | C).)"""
+        target = sorted({k for r in self.rows(a) for k in r})
+        tset = set(target)
+        others = [k for k in range(self.ncols) if k not in tset]
+        order = {k: i for i, k in enumerate(others + target)}
+        back = {i: k for k, i in order.items()}
+        first_t = len(others)
+
+        def remap(rows):
+            return [{order[k]: v for k, v in r.items()} for r in rows]
+
+        ec = Echelon(self.p)
+        for r in remap(self.rows(c)):
+            ec.insert(r)
+        known = Echelon(self.p)
+        for piv, r in ec.rows.items():
+            if piv >= first_t:
+                known.insert(r)
+        ebc = ec.copy()
+        for r in remap(self.rows(b)):
+            ebc.insert(r)
+        for piv, r in sorted(ebc.rows.items()):
+            if piv >= first_t and known.insert(r):
+                return self.expr({back[k]: v for k, v in r.items()})
+        return None
+
     # -- spec writer ----------------------------------------------------------
     def expr(self, row: dict[int, int]) -> str:
         """The row in itsa's spec expression syntax (coefficients signed, |c| <= p/2)."""
@@ -222,10 +251,10 @@ def toml_val(v) -> str:
 
 # -- checks -----------------------------------------------------------------------
 class Check:
-    __slots__ = ("family", "label", "fn")
+    __slots__ = ("family", "label", "fn", "witness")
 
-    def __init__(self, family: str, label: str, fn):
-        self.family, self.label, self.fn = family, label, fn
+    def __init__(self, family: str, label: str, fn, witness=None):
+        self.family, self.label, self.fn, self.witness = family, label, fn, witness
 
 
 def run_checks(checks: list[Check]):
@@ -238,7 +267,10 @@ def run_checks(checks: list[Check]):
         f[0] += 1
         if not ok:
             f[1] += 1
-            fails.append(f"{ch.family}: {ch.label}")
+            w = ch.witness() if ch.witness else None
+            if w and len(w) > 140:
+                w = w[:140] + " …"
+            fails.append(f"{ch.family}: {ch.label}" + (f"; the view reveals {w}" if w else ""))
     return fam, fails
 
 

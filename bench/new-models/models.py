@@ -59,6 +59,7 @@ def dsa_conditions(s: Scheme, K: int, T: int):
                     "security",
                     f"user {u}, colluders {setname(col)}",
                     lambda Xo=Xo, known=known: s.indep_given(W, Xo, known),
+                witness=lambda Xo=Xo, known=known: s.leak(W, Xo, known),
                 )
             )
     return checks
@@ -179,6 +180,7 @@ def build_groupwise(
                     "security",
                     f"user {u}, colluders {setname(col)}",
                     lambda Xo=Xo, known=known, Wo=Wo: s.indep_given(Wo, Xo, known),
+                witness=lambda Xo=Xo, known=known, Wo=Wo: s.leak(Wo, Xo, known),
                 )
             )
     lens = [len(keyrows[S]) for S in groups]
@@ -249,8 +251,8 @@ def build_hier(U: int, V: int, G: int, p: int = 10007, seed: int = 1, mutate: st
     checks.append(Check("correctness", "server", lambda: s.zero_given([SW], Y)))
     for u in range(1, U + 1):
         Xu = [f"X[{uv(x)}]" for x in users if cluster[x] == u]
-        checks.append(Check("relay-security", f"relay {u}", lambda Xu=Xu: s.indep_given(W, Xu, [])))
-    checks.append(Check("server-security", "server", lambda: s.indep_given(W, Y, [SW])))
+        checks.append(Check("relay-security", f"relay {u}", lambda Xu=Xu: s.indep_given(W, Xu, []), lambda Xu=Xu: s.leak(W, Xu, [])))
+    checks.append(Check("server-security", "server", lambda: s.indep_given(W, Y, [SW]), lambda: s.leak(W, Y, [SW])))
     rates = {
         "R_X": F(max(s.H([f"X[{uv(x)}]"]) for x in users), L),
         "R_Y": F(max(s.H([y]) for y in Y), L),
@@ -391,6 +393,7 @@ def build_tsa(edges, p, lam, Nmat, mutate: str | None = None) -> Model:
                 "security",
                 f"user {k} (neighbours {setname(nb[k])})",
                 lambda Xn=Xn, SWn=SWn, k=k, Wo=Wo: s.indep_given(Wo, Xn, [SWn, f"W[{k}]", f"Z[{k}]"]),
+            witness=lambda Xn=Xn, SWn=SWn, k=k, Wo=Wo: s.leak(Wo, Xn, [SWn, f"W[{k}]", f"Z[{k}]"]),
             )
         )
     allZ = [f"Z[{k}]" for k in range(1, K + 1)]
@@ -434,7 +437,7 @@ def build_oblivious(K: int, p: int = 7, dropouts=False, min_survivors=1, mutate:
     Wall = [f"W[{k}]" for k in users]
     Xall = [f"X[{k}]" for k in users]
     checks = [Check("locality", f"X[{k}]", lambda k=k: s.zero_given([f"X[{k}]"], [f"W[{k}]", f"Z[{k}]"])) for k in users]
-    checks.append(Check("server-security", "server", lambda: s.indep_given(Wall, Xall, [])))
+    checks.append(Check("server-security", "server", lambda: s.indep_given(Wall, Xall, []), lambda: s.leak(Wall, Xall, [])))
     sets = [tuple(users)] if not dropouts else list(subsets(users, min_survivors, K))
     for U1 in sets:
         SW = s.vec_sum(s.vars[f"W[{k}]"] for k in U1)
@@ -452,6 +455,7 @@ def build_oblivious(K: int, p: int = 7, dropouts=False, min_survivors=1, mutate:
                     "user-security",
                     tag,
                     lambda yname=yname, k=k, SW=SW: s.indep_given(Wall, [yname], [SW, f"W[{k}]", f"Z[{k}]"]),
+                witness=lambda yname=yname, k=k, SW=SW: s.leak(Wall, [yname], [SW, f"W[{k}]", f"Z[{k}]"]),
                 )
             )
     allZ = [f"Z[{k}]" for k in users]
