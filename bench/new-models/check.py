@@ -81,8 +81,22 @@ def run_groupwise():
     for K in (3, 4, 5, 6):
         verify(f"K={K} T={K - 2} G=2 L=LG=1", M.build_groupwise(K, K - 2, 2, L_LG=(1, 1)), check_rates=False)
         verify(f"K={K} T={K - 2} G=2 keyless", M.build_groupwise(K, K - 2, 2, keyless=True), expect_ok=False, check_rates=False)
+    m = explicit_groupwise_k3()
+    verify("K=3 T=1 G=2 explicit ±1 masks", m, check_rates=False)
     for K in (4, 5):
         verify(f"K={K} T={K - 2} G=3 L=1 LG=3", M.build_groupwise(K, K - 2, 3, L_LG=(1, 3)), expect_ok=False, check_rates=False)
+
+
+def explicit_groupwise_k3():
+    """X1 = W1 + Z12 + Z13, X2 = W2 - Z12 + Z23, X3 = W3 - Z13 - Z23 (the T = K-2 witness)."""
+    m = M.build_groupwise(3, 1, 2, p=7, L_LG=(1, 1))
+    s = m.scheme
+    z = {S: s.vars[f"Z{{{S[0]},{S[1]}}}"][0] for S in [(1, 2), (1, 3), (2, 3)]}
+    w = {k: s.vars[f"W[{k}]"][0] for k in (1, 2, 3)}
+    s.vars["X[1]"] = [s.comb([(1, w[1]), (1, z[(1, 2)]), (1, z[(1, 3)])])]
+    s.vars["X[2]"] = [s.comb([(1, w[2]), (-1, z[(1, 2)]), (1, z[(2, 3)])])]
+    s.vars["X[3]"] = [s.comb([(1, w[3]), (-1, z[(1, 3)]), (-1, z[(2, 3)])])]
+    return m
 
 
 def run_hier():
@@ -281,6 +295,21 @@ def write_specs():
             "PROPOSED model/roles. Every pair S shares Z{S} (2 symbols); X[k] = W[k] + sum_{S∋k} A[k,S] Z{S}",
             "with sum_{k∈S} A[k,S] = 0; R_G = 2/3 = (K-T-2)/C(K-T-1,G).",
         ],
+    )
+    m = explicit_groupwise_k3()
+    dump(
+        "groupwise-K3-T1-G2-boundary.toml",
+        m,
+        {
+            "title": "Groupwise keys at T = K-2 (K=3, T=1, G=2, L=1, L_G=1): feasible, although G >= K-T",
+            "reference": "counter-example to the infeasibility claim of arXiv 2511.14444 at T = K-2 (if that range is admitted)",
+            "model": "decentralized-groupwise",
+            "prime": 7,
+            "params": {"users": 3, "colluders": 1, "group-size": 2},
+            "roles": {"input": "W[k]", "message": "X[k]", "group-key": "Z{S}", "randomness": "R[k]"},
+        },
+        [f"R[{k}]" for k in (1, 2, 3)] + [f"X[{k}]" for k in (1, 2, 3)],
+        ["PROPOSED model/roles. Every colluder set of size <= 1 is checked, including the empty one."],
     )
     # 3
     U, V, G = 2, 2, 2
