@@ -221,7 +221,7 @@ def parse_expr(scheme, text):
     return {k: v for k, v in row.items() if v}
 
 
-def roundtrip(model, text):
+def roundtrip(model, text, expect_fails=0):
     """Re-read the written spec, compare every variable with the construction, re-run the checks
     on the re-read variables."""
     import tomllib
@@ -235,7 +235,7 @@ def roundtrip(model, text):
         assert rows == want, (name, rows, want)
         s.vars[name] = rows
     fam, fails = run_checks(model.checks)
-    assert not fails, fails
+    assert len(fails) == expect_fails, fails
     return sum(t for t, _ in fam.values())
 
 
@@ -243,14 +243,35 @@ def write_specs():
     out = os.path.join(HERE, "specs")
     os.makedirs(out, exist_ok=True)
 
-    def dump(fname, model, header, variables, comments):
+    def dump(fname, model, header, variables, comments, broken=None):
+        """Write the verified spec and, with broken=(mutated model, what was removed), the
+        key-minus-one spec next to it; both carry an [expect] table computed here."""
         fam, fails = run_checks(model.checks)
         assert not fails, fails
+        header = dict(header)
+        header["expect"] = {
+            "verdict": "verified",
+            "failures": {f: 0 for f in fam},
+            "rates": {k: str(v) for k, v in model.rates.items()},
+        }
         text = model.scheme.spec(header, variables, comments)
         n = roundtrip(model, text)
         with open(os.path.join(out, fname), "w") as f:
             f.write(text)
         print(f"  wrote specs/{fname} (re-read: every variable equal, {n} checks pass)")
+        if broken:
+            bm, what = broken
+            bfam, bfails = run_checks(bm.checks)
+            assert bfails
+            bh = dict(header)
+            bh["title"] = "BROKEN (one key symbol fewer): " + header["title"]
+            bh["expect"] = {"verdict": "violated", "failures": {f: x for f, (t, x) in bfam.items()}}
+            btext = bm.scheme.spec(bh, variables, [f"Key-minus-one mutation: {what}.", f"First failure: {bfails[0]}"])
+            bn = roundtrip(bm, btext, expect_fails=len(bfails))
+            bname = "broken-" + fname
+            with open(os.path.join(out, bname), "w") as f:
+                f.write(btext)
+            print(f"  wrote specs/{bname} (re-read: every variable equal, {len(bfails)} of {bn} checks fail)")
 
     # 1
     K, T = 4, 1
@@ -272,6 +293,7 @@ def write_specs():
             "Keys: S[1..3] i.i.d.; Z[k] = S[k] (k<4), Z[4] = -(S[1]+S[2]+S[3]); X[k] = W[k] + Z[k].",
             "User u decodes sum_{k != u} X[k] + W[u] + Z[u] = sum W.",
         ],
+        broken=(M.build_dsa(K, T, mutate="drop-key"), "source key S[3] removed (total key 2 < K-1)"),
     )
     # 2
     K, T, G = 4, 0, 2
@@ -295,6 +317,7 @@ def write_specs():
             "PROPOSED model/roles. Every pair S shares Z{S} (2 symbols); X[k] = W[k] + sum_{S∋k} A[k,S] Z{S}",
             "with sum_{k∈S} A[k,S] = 0; R_G = 2/3 = (K-T-2)/C(K-T-1,G).",
         ],
+        broken=(M.build_groupwise(K, T, G, p=101, seed=seed, mutate="one-key-minus-one"), "Z{1,2} has 1 symbol instead of 2"),
     )
     m = explicit_groupwise_k3()
     dump(
@@ -332,6 +355,7 @@ def write_specs():
             "PROPOSED model/roles. Users numbered (u-1)V+v in the group-key sets: Z{1,3} is shared by (1,1) and (2,1).",
             "R_G = max{V/(C(4,2)-C(2,2)), (U-1)/(C(4,2)-2C(2,2))} = max{2/5, 1/4} = 2/5 (relay bound binds).",
         ],
+        broken=(M.build_hier(U, V, G, p=101, seed=seed, mutate="inter-key-minus-one"), "Z{1,3} (the first inter-cluster key) has 1 symbol instead of 2"),
     )
     # 4
     edges = M.ring(5)
@@ -355,6 +379,7 @@ def write_specs():
             f"ker(A - λI), λ = {lam[0]} = ω + ω^-1 for an ω of order 5 in F_11; user k decodes",
             f"X[k-1] + X[k+1] - {lam[0]} Z[k].",
         ],
+        broken=(M.build_tsa(edges, p, lam, Nmat, mutate="drop-key"), "source key S[2] removed (total key 1 < d)"),
     )
     # 5
     K = 3
@@ -372,6 +397,7 @@ def write_specs():
         },
         [f"Z[{k}]" for k in range(1, K + 1)] + [f"X[{k}]" for k in range(1, K + 1)] + [f"Y[{k}]" for k in range(1, K + 1)],
         ["PROPOSED model/roles. Z[k] = (N[k], N[1]+N[2]+N[3]); X[k] = W[k] + N[k]; Y[k] = X[1]+X[2]+X[3]."],
+        broken=(M.build_oblivious(K, mutate="total-minus-one"), "mask N[3] removed (total key 2 < K)"),
     )
 
 

@@ -236,7 +236,7 @@ class Scheme:
 
 
 def toml_key(k: str) -> str:
-    return k if all(ch.isalnum() or ch in "-_" for ch in k) else f'"{k}"'
+    return k if k and all((ch.isascii() and ch.isalnum()) or ch in "-_" for ch in k) else f'"{k}"'
 
 
 def toml_val(v) -> str:
