@@ -161,6 +161,10 @@ def run_tsa():
     r = M.tsa_design(M.ring(5), 7, [lam])
     verify("ring C5 p=7 Λ=(0,0,1,1,1)", M.build_tsa(M.ring(5), 7, *r))
     verify("ring C5 p=7 drop one key symbol", M.build_tsa(M.ring(5), 7, *r, mutate="drop-key"), expect_ok=False, check_rates=False)
+    print("  triangular prism over F_7: no L = 1 design exists (tsa_exhaustive.py prism 3 7); over F_49 as L = 2:")
+    lam, N = M.prism3_ext_design()
+    verify("prism C3xK2 F_7, L=2 (F_49 design)", M.build_tsa_ext(M.prism(3), 7, 5, lam, N))
+    verify("prism C3xK2 F_7, L=2 drop one F_49 key", M.build_tsa_ext(M.prism(3), 7, 5, lam, N, mutate="drop-key"), expect_ok=False, check_rates=False)
     # field-size dependence of the constant-modulation ring design
     print("  ring C5: constant-λ designs per prime (derived: needs an element of order 5 in F_p or F_p²):")
     for p in (7, 11, 13, 17, 19):

@@ -468,3 +468,80 @@ def build_oblivious(K: int, p: int = 7, dropouts=False, min_survivors=1, mutate:
     }
     claimed = {"R_X": F(1), "R_Y": F(1), "R_Z": F(K if dropouts else 2), "R_ZΣ": F(K)}
     return Model(s, checks, rates, claimed)
+
+
+# ---------------------------------------------------------------------------------------
+# 4b. A topological design over F_{p^2}, run as a vector-linear scheme over F_p with L = 2
+# ---------------------------------------------------------------------------------------
+def ext_mat(c, p, nu):
+    """The F_p-matrix of multiplication by c = c0 + c1·x in F_p[x]/(x² − nu), basis (1, x)."""
+    c0, c1 = c
+    return [[c0 % p, (nu * c1) % p], [c1 % p, c0 % p]]
+
+
+def ext_mul(a, b, p, nu):
+    return ((a[0] * b[0] + nu * a[1] * b[1]) % p, (a[0] * b[1] + a[1] * b[0]) % p)
+
+
+def prism3_ext_design(p=7, nu=5):
+    """Triangular prism over F_49 = F_7[x]/(x² − 5): layer-constant Λ = (α, β) with
+    2 − α, 2 − β the roots of t² − 3t + 1 (they need √5 = x), kernel basis from the cycle
+    eigenvectors ω^{ji} (ω = 2 has order 3 in F_7). Returns (Λ, N) with entries in F_49."""
+    inv2 = pow(2, p - 2, p)
+    a = ((3 * inv2) % p, inv2 % p)  # (3 + x)/2
+    b = ((3 * inv2) % p, (-inv2) % p)  # (3 − x)/2
+    alpha = ((2 - a[0]) % p, (-a[1]) % p)
+    beta = ((2 - b[0]) % p, (-b[1]) % p)
+    omega = next(w for w in range(2, p) if pow(w, 3, p) == 1)
+    thetas = [2, (omega + pow(omega, p - 2, p)) % p, (omega + pow(omega, p - 2, p)) % p]
+    N = []
+    for layer in (0, 1):
+        for i in range(3):
+            row = []
+            for j in range(3):
+                w = (pow(omega, j * i, p), 0)
+                if layer == 1:
+                    w = ext_mul(w, ((alpha[0] - thetas[j]) % p, alpha[1]), p, nu)
+                row.append(w)
+            N.append(row)
+    lam = [alpha] * 3 + [beta] * 3
+    return lam, N
+
+
+def build_tsa_ext(edges, p, nu, lam, Nmat, mutate=None) -> Model:
+    """F_{p²} design as an F_p scheme with L = 2: S[j] ∈ F_p² (2 symbols), Z[k] = Σ_j M(N[k][j]) S[j],
+    X[k] = W[k] + Z[k]; user k decodes Σ_{N(k)} X[j] − M(λ_k) Z[k]."""
+    nb = neighbours(edges)
+    K = len(nb)
+    d = len(nb[1])
+    s = Scheme(p, f"topological over F_{p}^2 K={K} d={d}")
+    for k in range(1, K + 1):
+        s.source(f"W[{k}]", 2, "input")
+    dd = d - 1 if mutate == "drop-key" else d
+    S = [s.source(f"S[{j}]", 2, "key") for j in range(1, dd + 1)]
+    for k in range(1, K + 1):
+        z = s.vec_sum([s.matvec(ext_mat(Nmat[k - 1][j], p, nu), S[j]) for j in range(dd)])
+        s.define(f"Z[{k}]", z)
+        s.define(f"X[{k}]", s.vec_sum([s.vars[f"W[{k}]"], z]))
+    checks = [Check("locality", f"X[{k}]", lambda k=k: s.zero_given([f"X[{k}]"], [f"W[{k}]", f"Z[{k}]"])) for k in range(1, K + 1)]
+    Wall = [f"W[{k}]" for k in range(1, K + 1)]
+    for k in range(1, K + 1):
+        Xn = [f"X[{j}]" for j in nb[k]]
+        SWn = s.vec_sum(s.vars[f"W[{j}]"] for j in nb[k])
+        Wo = [w for w in Wall if w != f"W[{k}]"]
+        checks.append(Check("correctness", f"user {k}", lambda Xn=Xn, SWn=SWn, k=k: s.zero_given([SWn], Xn + [f"W[{k}]", f"Z[{k}]"])))
+        checks.append(
+            Check(
+                "security",
+                f"user {k} (neighbours {setname(nb[k])})",
+                lambda Xn=Xn, SWn=SWn, k=k, Wo=Wo: s.indep_given(Wo, Xn, [SWn, f"W[{k}]", f"Z[{k}]"]),
+                lambda Xn=Xn, SWn=SWn, k=k, Wo=Wo: s.leak(Wo, Xn, [SWn, f"W[{k}]", f"Z[{k}]"]),
+            )
+        )
+    allZ = [f"Z[{k}]" for k in range(1, K + 1)]
+    rates = {
+        "R_X": F(max(s.H([f"X[{k}]"]) for k in range(1, K + 1)), 2),
+        "R_Z": F(max(s.H([z]) for z in allZ), 2),
+        "R_ZΣ": F(s.H(allZ), 2),
+    }
+    return Model(s, checks, rates, {"R_X": F(1), "R_Z": F(1), "R_ZΣ": F(d)})
