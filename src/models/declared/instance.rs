@@ -4,12 +4,11 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use num_rational::BigRational;
 
 use super::{intern, CondDecl, Declaration, FamilyDecl, Reader, RoleDecl, RoleKind, Src};
-use crate::lang::{self, formula, quantifier, Comprehension, Env, Expr, Part, Quantifier, Value};
+use crate::lang::{self, formula, quantifier, Comprehension, Env, Part, Quantifier, Value};
 use crate::region::achieved::Achieved;
-use crate::region::{ratio, Bound, Region, RegionError};
+use crate::region::{ratio, Region, RegionError};
 use crate::scheme::{BlockRef, Name, Scheme, SourceKind, SpecError};
 use crate::verify::{BlockId, Blocks, Check, Condition, Family, Plan};
 
@@ -156,28 +155,6 @@ impl Declared {
                 }
             }
         }
-        for c in &d.constraints {
-            let names = c.value.free_names();
-            check_names(&r, c, &names, &known_params, "parameter")?;
-            if !formula::eval_bool(&c.value, &env).map_err(|e| r.lang_err(c, e))? {
-                let shown: Vec<String> = names
-                    .iter()
-                    .map(|(n, _)| {
-                        format!("{n}={}", env.get(n).map_or("?".into(), |v| v.to_string()))
-                    })
-                    .collect();
-                let at = names.first().map_or(s.model_span, |(n, _)| param_span(n));
-                return Err(s.error_at(
-                    at,
-                    format!(
-                        "the parameters break the constraint `{}` of model `{}` ({})",
-                        c.text,
-                        d.name,
-                        shown.join(", ")
-                    ),
-                ));
-            }
-        }
         // Graphs (the declaration's, then the spec's `[graphs]`), then the named sets.
         let mut known: Vec<String> = known_params.iter().map(|s| s.to_string()).collect();
         for (name, g, _) in &d.graphs {
@@ -203,6 +180,33 @@ impl Declared {
             let v = lang::sets::eval(&e.value, &env).map_err(|x| r.lang_err(e, x))?;
             env.define(name, v);
             known.push(name.clone());
+        }
+        // Constraints, after graphs and sets: they may say `size(N(k)) == d`.
+        for c in &d.constraints {
+            let names = c.value.free_names();
+            let k: Vec<&str> = known.iter().map(|s| s.as_str()).collect();
+            check_names(&r, c, &names, &k, "parameter, set or graph")?;
+            if !formula::eval_bool(&c.value, &env).map_err(|e| r.lang_err(c, e))? {
+                let shown: Vec<String> = names
+                    .iter()
+                    .filter(|(n, _)| known_params.contains(&n.as_str()))
+                    .map(|(n, _)| {
+                        format!("{n}={}", env.get(n).map_or("?".into(), |v| v.to_string()))
+                    })
+                    .collect();
+                let at = names
+                    .iter()
+                    .find(|(n, _)| known_params.contains(&n.as_str())).map_or(s.model_span, |(n, _)| param_span(n));
+                return Err(s.error_at(
+                    at,
+                    format!(
+                        "the parameters break the constraint `{}` of model `{}` ({})",
+                        c.text,
+                        d.name,
+                        shown.join(", ")
+                    ),
+                ));
+            }
         }
         // Roles: the spec's [roles] may rename the declared bases.
         let mut renames = HashMap::new();
@@ -720,56 +724,7 @@ impl Declared {
 
     /// The claimed region at these parameters.
     pub fn optimal_region(&self) -> Result<Region, RegionError> {
-        let Some(region) = &self.decl.region else {
-            return Err(RegionError::Usage(format!(
-                "model `{}` declares no region",
-                self.decl.name
-            )));
-        };
-        let usage = |src: &Src<Expr>, e: lang::LangError| {
-            RegionError::Usage(format!(
-                "`{}`: {}",
-                src.text,
-                e.in_source(&src.text).message
-            ))
-        };
-        if let Some(f) = &region.feasible {
-            if !formula::eval_bool(&f.value, &self.env).map_err(|e| usage(f, e))? {
-                return Ok(Region::Infeasible {
-                    reason: if region.infeasible.is_empty() {
-                        format!("`{}` does not hold", f.text)
-                    } else {
-                        region.infeasible.clone()
-                    },
-                    condition: format!("not ({})", f.text),
-                    latex: format!("\\neg({})", f.text),
-                });
-            }
-        }
-        let mut bounds = Vec::new();
-        for rate in &region.rates {
-            let v: BigRational = formula::eval_rational(&rate.bound.value, &self.env)
-                .map_err(|e| usage(&rate.bound, e))?;
-            let reference = if region.reference.is_empty() {
-                self.decl.name.clone()
-            } else {
-                region.reference.clone()
-            };
-            bounds.push(Bound::new(
-                &rate.name,
-                &rate.latex_name,
-                v,
-                &rate.bound.text,
-                &rate.latex,
-                &reference,
-            ));
-        }
-        Ok(Region::Feasible {
-            bounds,
-            achievable: vec![],
-            notes: region.notes.clone(),
-            warnings: vec![],
-        })
+        super::region::evaluate(&self.decl, &self.env)
     }
 }
 

@@ -14,6 +14,7 @@
 //! and are found by bare name: `model = "summation"`.
 
 pub mod instance;
+pub mod region;
 
 use std::path::{Path, PathBuf};
 
@@ -30,6 +31,23 @@ pub use instance::Declared;
 pub const SHIPPED: &[(&str, &str)] = &[
     ("dropout", include_str!("../../../models/dropout.toml")),
     ("summation", include_str!("../../../models/summation.toml")),
+    (
+        "decentralized-keys",
+        include_str!("../../../models/decentralized-keys.toml"),
+    ),
+    (
+        "decentralized-groupwise",
+        include_str!("../../../models/decentralized-groupwise.toml"),
+    ),
+    (
+        "hierarchical-groupwise",
+        include_str!("../../../models/hierarchical-groupwise.toml"),
+    ),
+    ("topological", include_str!("../../../models/topological.toml")),
+    (
+        "oblivious-server",
+        include_str!("../../../models/oblivious-server.toml"),
+    ),
 ];
 
 /// A string of the declaration parsed by the language, with the file offset of its content.
