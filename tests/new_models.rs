@@ -5,11 +5,11 @@
 //! it must. The flat specs are written here from the constructions (the same constructions as
 //! the independent Python checker bench/new-models/check.py, which prints the same counts).
 //!
-//! Grids (debug-mode time about a minute on the shared machine):
+//! Grids (debug-mode test time a few seconds):
 //! - decentralized-keys: K = 3..6, T = 0..K−1 (18 points), p = 7;
-//! - decentralized-groupwise: K = 4..6, T = 0..K−3, G = 2..K−T−1 (14 points) and the boundary
+//! - decentralized-groupwise: K = 4..7, T = 0..K−3, G = 2..K−T−1 (34 points) and the boundary
 //!   T = K−2, G = 2 for K = 3..5, p = 10007, seeded random zero-sum masks;
-//! - hierarchical-groupwise: U = 2..3, V = 1..2, G = 2..min(UV, 4) (8 points), p = 10007;
+//! - hierarchical-groupwise: U = 2..3, V = 1..3, G = 2..min(UV, 4) (15 points), p = 10007;
 //! - topological: rings C3..C6 and C8, complete K4 and K5, prisms C3×K2 (F_11, layer-constant
 //!   modulation) and C4×K2 (the cube, F_7), keys a basis of ker(A − Λ) (of dimension d there);
 //! - oblivious-server: K = 2..6, p = 7 (two mutations: total key K−1 and individual key 1).
@@ -75,7 +75,11 @@ impl Spec {
             }
             let mut s = String::new();
             for (i, (k, c)) in f.iter().enumerate() {
-                let (neg, c) = if *c > p / 2 { (true, p - c) } else { (false, *c) };
+                let (neg, c) = if *c > p / 2 {
+                    (true, p - c)
+                } else {
+                    (false, *c)
+                };
                 let sign = match (i, neg) {
                     (0, true) => "-",
                     (0, false) => "",
@@ -100,7 +104,10 @@ impl Spec {
             let _ = writeln!(t, "{n} = {v}");
         }
         let _ = writeln!(t, "\n[randomness]");
-        let zero = self.variables.iter().any(|(_, v)| v.iter().any(|f| f.is_empty()));
+        let zero = self
+            .variables
+            .iter()
+            .any(|(_, v)| v.iter().any(|f| f.is_empty()));
         if zero {
             let _ = writeln!(t, "\"ZERO\" = 1");
         }
@@ -148,7 +155,11 @@ fn assert_optimal(s: &Spec, what: &str, checks: usize) {
 /// The mutation fails; returns the families that failed.
 fn assert_fails(s: &Spec, what: &str) -> Vec<String> {
     let r = run(s);
-    assert_eq!(r.verdict, Verdict::Violated, "{what}: the mutation verified");
+    assert_eq!(
+        r.verdict,
+        Verdict::Violated,
+        "{what}: the mutation verified"
+    );
     r.families
         .iter()
         .filter(|f| f.failures > 0)
@@ -305,7 +316,11 @@ fn lengths(num: usize, den: usize) -> (usize, usize) {
 fn groupwise(k: usize, t: usize, g: usize, short: bool) -> Spec {
     let p = 10007;
     let n = k - t - 1;
-    let (l, m) = if n == 1 { (1, 1) } else { lengths(n - 1, binom(n, g)) };
+    let (l, m) = if n == 1 {
+        (1, 1)
+    } else {
+        lengths(n - 1, binom(n, g))
+    };
     let m_used = if short { m - 1 } else { m };
     let mut s = Spec::new(
         "decentralized-groupwise",
@@ -356,7 +371,7 @@ fn groupwise(k: usize, t: usize, g: usize, short: bool) -> Spec {
 #[test]
 fn decentralized_groupwise_grid() {
     let mut points = vec![];
-    for k in 4..=6 {
+    for k in 4..=7 {
         for t in 0..=k - 3 {
             for g in 2..=k - t - 1 {
                 points.push((k, t, g));
@@ -382,11 +397,7 @@ fn groupwise_declared_region_at_the_boundaries() {
     use itsa::region::Region;
     let d = shipped("decentralized-groupwise").unwrap().unwrap();
     let at = |k: i64, t: i64, g: i64| {
-        region_at(
-            &d,
-            &[("K".into(), k), ("T".into(), t), ("G".into(), g)],
-        )
-        .unwrap()
+        region_at(&d, &[("K".into(), k), ("T".into(), t), ("G".into(), g)]).unwrap()
     };
     let rg = |r: &Region| match r {
         Region::Feasible { bounds, .. } => bounds[1].value.to_string(),
@@ -477,7 +488,7 @@ fn hierarchical(u: usize, v: usize, g: usize, short: bool) -> Spec {
 #[test]
 fn hierarchical_groupwise_grid() {
     for u in 2..=3 {
-        for v in 1..=2 {
+        for v in 1..=3 {
             for g in 2..=(u * v).min(4) {
                 let what = format!("hierarchical-groupwise U={u} V={v} G={g}");
                 assert_optimal(&hierarchical(u, v, g, false), &what, u * v + 2 * u + 2);
@@ -611,14 +622,24 @@ fn topological_graphs() {
         ("C8", 8, ring(8), vec![0; 8], 7, 2),
         ("K4", 4, complete(4), vec![6; 4], 7, 3),
         ("K5", 5, complete(5), vec![6; 5], 7, 4),
-        ("C3xK2", 6, prism(3), [vec![4; 3], vec![8; 3]].concat(), 11, 3),
+        (
+            "C3xK2",
+            6,
+            prism(3),
+            [vec![4; 3], vec![8; 3]].concat(),
+            11,
+            3,
+        ),
         ("C4xK2", 8, prism(4), vec![1; 8], 7, 3),
     ];
     for (name, n, edges, lambda, p, d) in cases {
         let what = format!("topological {name} over F_{p}");
         assert_optimal(&topological(n, &edges, &lambda, p, d, d), &what, 3 * n);
         let failed = assert_fails(&topological(n, &edges, &lambda, p, d, d - 1), &what);
-        assert!(failed.contains(&"security".to_string()), "{what}: {failed:?}");
+        assert!(
+            failed.contains(&"security".to_string()),
+            "{what}: {failed:?}"
+        );
     }
 }
 
@@ -679,8 +700,155 @@ fn oblivious_server_grid() {
         let what = format!("oblivious-server K={k}");
         assert_optimal(&oblivious(k, false, false), &what, 4 * k + 1);
         let failed = assert_fails(&oblivious(k, true, false), &what);
-        assert!(failed.contains(&"server-security".to_string()), "{what}: {failed:?}");
+        assert!(
+            failed.contains(&"server-security".to_string()),
+            "{what}: {failed:?}"
+        );
         let failed = assert_fails(&oblivious(k, false, true), &what);
-        assert!(failed.contains(&"correctness".to_string()), "{what}: {failed:?}");
+        assert!(
+            failed.contains(&"correctness".to_string()),
+            "{what}: {failed:?}"
+        );
+    }
+}
+
+// ------------------------------------------------------------------ itsa region / models
+
+fn itsa(args: &[&str]) -> (i32, String, String) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_itsa"))
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn itsa_models_and_region_for_the_declared_models() {
+    let (code, out, _) = itsa(&["models"]);
+    assert_eq!(code, 0);
+    for m in [
+        "decentralized-keys",
+        "decentralized-groupwise",
+        "hierarchical-groupwise",
+        "topological",
+        "oblivious-server",
+    ] {
+        assert!(out.contains(m), "itsa models lacks {m}:\n{out}");
+    }
+    // Exact values, by spec name or by symbol, with the paper reference.
+    let (code, out, err) = itsa(&[
+        "region",
+        "hierarchical-groupwise",
+        "--relays",
+        "2",
+        "--V",
+        "2",
+        "--group-size=2",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("arXiv 2604.26344"), "{out}");
+    assert!(
+        out.lines().any(|l| l.trim_start().starts_with("R_G   2/5")),
+        "{out}"
+    );
+    let (code, out, _) = itsa(&["region", "decentralized-keys", "--users", "5", "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["bounds"][2]["name"], "R_ZΣ");
+    assert_eq!(v["bounds"][2]["value"], "4");
+    let (code, out, _) = itsa(&["region", "oblivious-server", "--K", "4"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("R_ZΣ  4"), "{out}");
+    // The boundary case is feasible (itsa's finding), G ≥ 3 there is not.
+    let (_, out, _) = itsa(&[
+        "region",
+        "decentralized-groupwise",
+        "--K",
+        "4",
+        "--T",
+        "2",
+        "--G",
+        "2",
+    ]);
+    assert!(
+        out.contains("OPTIMAL REGION") && out.contains("R_G   1 "),
+        "{out}"
+    );
+    let (code, out, _) = itsa(&[
+        "region",
+        "decentralized-groupwise",
+        "--K",
+        "5",
+        "--T",
+        "3",
+        "--G",
+        "3",
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("INFEASIBLE"), "{out}");
+    let (_, out, _) = itsa(&[
+        "region",
+        "topological",
+        "--users",
+        "6",
+        "--degree",
+        "3",
+        "--latex",
+    ]);
+    assert!(out.contains("R_{Z_\\Sigma} &\\ge d = 3"), "{out}");
+    // Bad input: exit 2 with a message, never a panic.
+    for (args, msg) in [
+        (
+            vec!["region", "decentralized-keys", "--users", "2"],
+            "must be at least 3",
+        ),
+        (
+            vec!["region", "decentralized-keys", "--users", "x"],
+            "not an integer",
+        ),
+        (
+            vec!["region", "decentralized-keys", "--users"],
+            "needs a value",
+        ),
+        (vec!["region", "decentralized-keys"], "missing --users"),
+        (
+            vec![
+                "region",
+                "topological",
+                "--users",
+                "4",
+                "--degree",
+                "2",
+                "--girth",
+                "3",
+            ],
+            "no parameter `girth`",
+        ),
+        (
+            vec!["region", "no-such-model", "--K", "3"],
+            "unknown model `no-such-model`",
+        ),
+        (
+            vec![
+                "region",
+                "hierarchical-groupwise",
+                "--U",
+                "2",
+                "--V",
+                "1",
+                "--G",
+                "3",
+            ],
+            "G <= U * V",
+        ),
+    ] {
+        let (code, _, err) = itsa(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(msg), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }

@@ -179,7 +179,12 @@ fn evaluated_by_the_caller(_: &[Option<u64>]) -> Result<Region, RegionError> {
 
 /// A catalog entry for a declared model (models/*.toml), built at run time and leaked (one per
 /// `itsa region` call); its region is evaluated by the caller and put in an [`Evaluation`].
-pub fn declared_entry(name: &str, title: &str, source: Source, params: Vec<Param>) -> &'static Model {
+pub fn declared_entry(
+    name: &str,
+    title: &str,
+    source: Source,
+    params: Vec<Param>,
+) -> &'static Model {
     Box::leak(Box::new(Model {
         name: name.to_string().leak(),
         title: title.to_string().leak(),

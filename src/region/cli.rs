@@ -385,9 +385,7 @@ fn run_declared(argv: &[String]) -> Result<Output, RegionError> {
                     Some((f, v)) => (f.to_string(), v.to_string()),
                     None => match rest.next() {
                         Some(v) => (flag.to_string(), v.clone()),
-                        None => {
-                            return Err(RegionError::Usage(format!("--{flag} needs a value")))
-                        }
+                        None => return Err(RegionError::Usage(format!("--{flag} needs a value"))),
                     },
                 };
                 let v: i64 = value.trim().parse().map_err(|_| {
@@ -430,7 +428,10 @@ fn run_declared(argv: &[String]) -> Result<Output, RegionError> {
     let model = catalog::declared_entry(&decl.name, &decl.description, source, params);
     let e = catalog::Evaluation {
         model,
-        values: values.iter().map(|(_, _, v)| u64::try_from(*v).ok()).collect(),
+        values: values
+            .iter()
+            .map(|(_, _, v)| u64::try_from(*v).ok())
+            .collect(),
         region: r,
     };
     let stdout = if json {

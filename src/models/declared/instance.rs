@@ -4,7 +4,6 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-
 use super::{intern, CondDecl, Declaration, FamilyDecl, Reader, RoleDecl, RoleKind, Src};
 use crate::lang::{self, formula, quantifier, Comprehension, Env, Part, Quantifier, Value};
 use crate::region::achieved::Achieved;
@@ -196,7 +195,8 @@ impl Declared {
                     .collect();
                 let at = names
                     .iter()
-                    .find(|(n, _)| known_params.contains(&n.as_str())).map_or(s.model_span, |(n, _)| param_span(n));
+                    .find(|(n, _)| known_params.contains(&n.as_str()))
+                    .map_or(s.model_span, |(n, _)| param_span(n));
                 return Err(s.error_at(
                     at,
                     format!(

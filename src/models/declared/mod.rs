@@ -43,7 +43,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "hierarchical-groupwise",
         include_str!("../../../models/hierarchical-groupwise.toml"),
     ),
-    ("topological", include_str!("../../../models/topological.toml")),
+    (
+        "topological",
+        include_str!("../../../models/topological.toml"),
+    ),
     (
         "oblivious-server",
         include_str!("../../../models/oblivious-server.toml"),

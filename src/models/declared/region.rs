@@ -148,8 +148,7 @@ pub fn values_at(
     }
     let mut unchecked = Vec::new();
     for c in &decl.constraints {
-        if c
-            .value
+        if c.value
             .free_names()
             .iter()
             .any(|(n, _)| !params.contains(&n.as_str()))
