@@ -24,10 +24,20 @@ fn shipped(name: &str) -> Arc<Declaration> {
 
 /// Every check as text: its sets, then the condition's blocks (order-insensitive within a
 /// conditioning list, which does not change the condition).
-fn checks(plan: &Plan) -> Vec<(String, usize, Vec<String>)> {
+fn checks(plan: &Plan, inputs: usize) -> Vec<(String, usize, Vec<String>)> {
+    // The sum of all inputs is labelled `ΣW` by some compiled models and `ΣW{1,…,n}` by
+    // others (and the declarations): the same block.
+    let all: Vec<String> = (1..=inputs).map(|i| i.to_string()).collect();
+    let all = format!("{{{}}}", all.join(","));
     let label = |ids: &[u32]| -> Vec<String> {
         ids.iter()
-            .map(|&i| plan.blocks.get(i).label.clone())
+            .map(|&i| {
+                let l = &plan.blocks.get(i).label;
+                match l.strip_suffix(&all) {
+                    Some(base) if l.starts_with('Σ') => base.to_string(),
+                    _ => l.clone(),
+                }
+            })
             .collect()
     };
     let mut out = Vec::new();
@@ -112,7 +122,8 @@ fn same(s: &Scheme, decl: &str, what: &str) {
             .collect()
     };
     assert_eq!(names(&pc), names(&pd), "{what}: families");
-    let (cc, cd) = (checks(&pc), checks(&pd));
+    let n = s.inputs().count();
+    let (cc, cd) = (checks(&pc, n), checks(&pd, n));
     for (i, (a, b)) in cc.iter().zip(&cd).enumerate() {
         assert_eq!(a, b, "{what}: check {i}");
     }
@@ -136,6 +147,104 @@ fn every_dropout_spec_agrees_with_the_declaration() {
         }
     }
     assert!(n >= 4, "only {n} dropout specs found");
+}
+
+#[test]
+fn every_multi_server_spec_agrees_with_the_declaration() {
+    let mut n = 0;
+    for entry in std::fs::read_dir("specs").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let s = read_spec(&path).unwrap();
+        if s.model == "multi-server" {
+            same(&s, "multi-server", &path.display().to_string());
+            n += 1;
+        }
+    }
+    assert!(n >= 2, "only {n} multi-server specs found");
+}
+
+#[test]
+fn multi_server_construction_grid_agrees_with_the_declaration() {
+    use itsa::construct::SplitMix64;
+    use itsa::models::multi_server::{construct_draw, construct_params, optimal_key_dim};
+    // The grid of tests/constructions.rs: the optimal key dimension and one below it (broken).
+    let mut n = 0;
+    for u in 1..=3u32 {
+        for v in 1..=3u32 {
+            if u * v < 2 {
+                continue;
+            }
+            for t in 0..u * v {
+                let p = construct_params(u, v, t, None).unwrap();
+                let opt = optimal_key_dim(u, v, t);
+                for dim in [opt, opt - 1] {
+                    if dim == 0 {
+                        continue;
+                    }
+                    let spec = construct_draw(u, v, t, p, dim, &mut SplitMix64(1));
+                    let s = read_spec_str(&spec, "<constructed>").unwrap();
+                    same(
+                        &s,
+                        "multi-server",
+                        &format!("U={u} V={v} T={t} key dimension {dim}"),
+                    );
+                    n += 1;
+                }
+            }
+        }
+    }
+    assert!(n >= 60, "{n}");
+}
+
+#[test]
+fn every_hierarchical_spec_agrees_with_the_declaration() {
+    let mut n = 0;
+    for entry in std::fs::read_dir("specs").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let s = read_spec(&path).unwrap();
+        if s.model == "hierarchical" {
+            same(&s, "hierarchical", &path.display().to_string());
+            n += 1;
+        }
+    }
+    assert!(n >= 3, "only {n} hierarchical specs found");
+}
+
+#[test]
+fn hierarchical_construction_grid_agrees_with_the_declaration() {
+    use itsa::construct::SplitMix64;
+    use itsa::models::hierarchical::{construct_draw, construct_params};
+    // The grid of tests/constructions.rs up to K = 5: the optimal key dimension max(d, K−d)
+    // and one below it (broken).
+    let mut n = 0;
+    for k in 2..=5u32 {
+        for d in 1..k {
+            for s_ in 0..d {
+                let p = construct_params(k, d, s_, None).unwrap();
+                let opt = d.max(k - d);
+                for dim in [opt, opt - 1] {
+                    if dim == 0 {
+                        continue;
+                    }
+                    let spec = construct_draw(k, d, s_, p, dim, &mut SplitMix64(1));
+                    let s = read_spec_str(&spec, "<constructed>").unwrap();
+                    same(
+                        &s,
+                        "hierarchical",
+                        &format!("K={k} d={d} s={s_} key dimension {dim}"),
+                    );
+                    n += 1;
+                }
+            }
+        }
+    }
+    assert!(n >= 30, "{n}");
 }
 
 #[test]

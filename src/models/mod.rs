@@ -18,13 +18,85 @@ use crate::scheme::names::Item;
 use crate::scheme::{Name, Scheme, SourceKind, Span, SpecError};
 use crate::verify::{Blocks, Header, Plan};
 
-/// Models itsa knows, as written in `model = "..."`.
-pub const MODELS: &[&str] = &[
-    "dropout",
-    "hierarchical",
-    "multi-server",
-    "threshold-sharing",
+/// What every model gives the engine and the report. Each model file implements it; a
+/// model lives in its own file plus one line of [`REGISTRY`].
+pub trait ModelImpl: std::fmt::Debug + Send + Sync {
+    /// The name written in `model = "..."`.
+    fn name(&self) -> &'static str;
+    /// Where the model's conditions come from.
+    fn source(&self) -> &'static str;
+    /// Parameter values by spec name, in the model's order.
+    fn params(&self) -> Vec<(&'static str, i64)>;
+    /// Number of checks the plan will contain (computed without building it).
+    fn count_checks(&self) -> u128;
+    /// Which checks exist.
+    fn plan(&self, s: &Scheme) -> Plan;
+    /// Achieved rates next to the model's optimal region (or what replaces it).
+    fn rates(&self, s: &Scheme, verified: bool) -> crate::region::achieved::RateReport;
+}
+
+/// A compiled model: its name, parameters and loader. The one list of compiled models.
+pub struct Compiled {
+    pub name: &'static str,
+    pub source: &'static str,
+    pub(crate) params: &'static [ParamSpec],
+    pub load: fn(&Scheme) -> Result<Model, SpecError>,
+}
+
+impl Compiled {
+    /// Parameters as (spec name, paper symbol, default).
+    pub fn params(&self) -> Vec<(&'static str, &'static str, Option<i64>)> {
+        self.params
+            .iter()
+            .map(|p| (p.name, p.symbol, p.default))
+            .collect()
+    }
+}
+
+/// The compiled models (constructions and special adversaries live in their files).
+pub const REGISTRY: &[Compiled] = &[
+    Compiled {
+        name: "dropout",
+        source: dropout::SOURCE,
+        params: dropout::PARAMS,
+        load: |s| Ok(Model::Dropout(dropout::Dropout::from_scheme(s)?)),
+    },
+    Compiled {
+        name: "hierarchical",
+        source: hierarchical::SOURCE,
+        params: hierarchical::PARAMS,
+        load: |s| {
+            Ok(Model::Hierarchical(
+                hierarchical::Hierarchical::from_scheme(s)?,
+            ))
+        },
+    },
+    Compiled {
+        name: "multi-server",
+        source: multi_server::SOURCE,
+        params: multi_server::PARAMS,
+        load: |s| {
+            Ok(Model::MultiServer(multi_server::MultiServer::from_scheme(
+                s,
+            )?))
+        },
+    },
+    Compiled {
+        name: "threshold-sharing",
+        source: threshold_sharing::SOURCE,
+        params: threshold_sharing::PARAMS,
+        load: |s| {
+            Ok(Model::ThresholdSharing(
+                threshold_sharing::ThresholdSharing::from_scheme(s)?,
+            ))
+        },
+    },
 ];
+
+/// The compiled model of this name.
+pub fn compiled(name: &str) -> Option<&'static Compiled> {
+    REGISTRY.iter().find(|c| c.name == name)
+}
 
 #[derive(Debug, Clone)]
 pub enum Model {
@@ -38,7 +110,7 @@ pub enum Model {
 
 /// Every model name a spec may use: the compiled ones, then the shipped declarations.
 pub fn known_models() -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = MODELS.to_vec();
+    let mut v: Vec<&'static str> = REGISTRY.iter().map(|c| c.name).collect();
     for (n, _) in declared::SHIPPED {
         if !v.contains(n) {
             v.push(n);
@@ -53,102 +125,55 @@ impl Model {
         Model::from_scheme_with(s, declared::instance::LoadOptions::default())
     }
 
-    /// [`Model::from_scheme`] with options for declared models (`--force`).
+    /// [`Model::from_scheme`] with options for declared models (`--force`): a compiled model
+    /// of the registry, else a declaration (inline, a file, or shipped).
     pub fn from_scheme_with(
         s: &Scheme,
         opts: declared::instance::LoadOptions,
     ) -> Result<Model, SpecError> {
-        match s.model.as_str() {
-            "dropout" => Ok(Model::Dropout(dropout::Dropout::from_scheme(s)?)),
-            "hierarchical" => Ok(Model::Hierarchical(
-                hierarchical::Hierarchical::from_scheme(s)?,
-            )),
-            "multi-server" => Ok(Model::MultiServer(multi_server::MultiServer::from_scheme(
-                s,
-            )?)),
-            "threshold-sharing" => Ok(Model::ThresholdSharing(
-                threshold_sharing::ThresholdSharing::from_scheme(s)?,
-            )),
-            _ => Ok(Model::Declared(Box::new(declared::Declared::from_scheme(
+        match compiled(&s.model) {
+            Some(c) => (c.load)(s),
+            None => Ok(Model::Declared(Box::new(declared::Declared::from_scheme(
                 s, opts,
             )?))),
         }
     }
 
-    pub fn name(&self) -> &'static str {
+    /// The one dispatch point.
+    pub fn inner(&self) -> &dyn ModelImpl {
         match self {
-            Model::Dropout(_) => "dropout",
-            Model::Hierarchical(_) => "hierarchical",
-            Model::MultiServer(_) => "multi-server",
-            Model::ThresholdSharing(_) => "threshold-sharing",
-            Model::Declared(m) => m.name(),
+            Model::Dropout(m) => m,
+            Model::Hierarchical(m) => m,
+            Model::MultiServer(m) => m,
+            Model::ThresholdSharing(m) => m,
+            Model::Declared(m) => &**m,
         }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.inner().name()
     }
 
     pub fn source(&self) -> &'static str {
-        match self {
-            Model::Dropout(_) => dropout::SOURCE,
-            Model::Hierarchical(_) => hierarchical::SOURCE,
-            Model::MultiServer(_) => multi_server::SOURCE,
-            Model::ThresholdSharing(_) => threshold_sharing::SOURCE,
-            Model::Declared(m) => m.source(),
-        }
+        self.inner().source()
     }
 
     pub fn params(&self) -> Vec<(&'static str, i64)> {
-        match self {
-            Model::Dropout(m) => m.params(),
-            Model::Hierarchical(m) => m.params(),
-            Model::MultiServer(m) => m.params(),
-            Model::ThresholdSharing(m) => m.params(),
-            Model::Declared(m) => m.params(),
-        }
+        self.inner().params()
     }
 
     /// Number of checks the plan will contain (computed without building it).
     pub fn count_checks(&self) -> u128 {
-        match self {
-            Model::Dropout(m) => m.count_checks(),
-            Model::Hierarchical(m) => m.count_checks(),
-            Model::MultiServer(m) => m.count_checks(),
-            Model::ThresholdSharing(m) => m.count_checks(),
-            Model::Declared(m) => m.count_checks(),
-        }
+        self.inner().count_checks()
     }
 
     pub fn plan(&self, s: &Scheme) -> Plan {
-        match self {
-            Model::Dropout(m) => m.plan(s),
-            Model::Hierarchical(m) => m.plan(s),
-            Model::MultiServer(m) => m.plan(s),
-            Model::ThresholdSharing(m) => m.plan(s),
-            Model::Declared(m) => m.plan(s),
-        }
+        self.inner().plan(s)
     }
 
     /// Achieved rates of the scheme next to the model's optimal region.
     pub fn rates(&self, s: &Scheme, verified: bool) -> crate::region::achieved::RateReport {
-        let (achieved, region) = match self {
-            Model::Dropout(m) => (m.achieved_rates(s), m.optimal_region()),
-            Model::Hierarchical(m) => (m.achieved_rates(s), m.optimal_region(s)),
-            Model::MultiServer(m) => (m.achieved_rates(s), m.optimal_region()),
-            // A threshold model has no rate region: report its communication instead.
-            Model::ThresholdSharing(m) => return m.communication(s),
-            Model::Declared(m) => (m.achieved_rates(s), m.optimal_region()),
-        };
-        let mut r = crate::region::achieved::compare(&achieved, &region, verified);
-        r.randomness = match self {
-            Model::Dropout(m) => m.key_accounting(s, &region),
-            Model::Hierarchical(m) => m.key_accounting(s, &region),
-            Model::MultiServer(m) => m.key_accounting(s, &region),
-            Model::ThresholdSharing(_) | Model::Declared(_) => vec![],
-        };
-        if let Model::Hierarchical(m) = self {
-            if m.alphabet == 0 {
-                r.notes.push("no alphabet given: key rates are compared as multiples of log p / log q, valid for every q".into());
-            }
-        }
-        r
+        self.inner().rates(s, verified)
     }
 
     pub fn header(&self, s: &Scheme) -> Header {
@@ -167,6 +192,119 @@ impl Model {
             input_length: s.input_length,
             overridden: vec![],
         }
+    }
+}
+
+/// Rates of a model with a region: achieved against optimal, plus randomness accounting.
+pub(crate) fn rate_report(
+    achieved: &[crate::region::achieved::Achieved],
+    region: &Result<crate::region::Region, crate::region::RegionError>,
+    verified: bool,
+    randomness: Vec<crate::region::achieved::KeyAccount>,
+) -> crate::region::achieved::RateReport {
+    let mut r = crate::region::achieved::compare(achieved, region, verified);
+    r.randomness = randomness;
+    r
+}
+
+macro_rules! model_impl {
+    ($t:ty, $name:expr, $source:expr, |$m:ident, $s:ident, $v:ident| $rates:expr) => {
+        impl ModelImpl for $t {
+            fn name(&self) -> &'static str {
+                $name
+            }
+            fn source(&self) -> &'static str {
+                $source
+            }
+            fn params(&self) -> Vec<(&'static str, i64)> {
+                <$t>::params(self)
+            }
+            fn count_checks(&self) -> u128 {
+                <$t>::count_checks(self)
+            }
+            fn plan(&self, s: &Scheme) -> Plan {
+                <$t>::plan(self, s)
+            }
+            fn rates(&self, $s: &Scheme, $v: bool) -> crate::region::achieved::RateReport {
+                let $m = self;
+                $rates
+            }
+        }
+    };
+}
+
+model_impl!(dropout::Dropout, "dropout", dropout::SOURCE, |m, s, v| {
+    let region = m.optimal_region();
+    rate_report(
+        &m.achieved_rates(s),
+        &region,
+        v,
+        m.key_accounting(s, &region),
+    )
+});
+model_impl!(
+    multi_server::MultiServer,
+    "multi-server",
+    multi_server::SOURCE,
+    |m, s, v| {
+        let region = m.optimal_region();
+        rate_report(
+            &m.achieved_rates(s),
+            &region,
+            v,
+            m.key_accounting(s, &region),
+        )
+    }
+);
+model_impl!(
+    hierarchical::Hierarchical,
+    "hierarchical",
+    hierarchical::SOURCE,
+    |m, s, v| {
+        let region = m.optimal_region(s);
+        let mut r = rate_report(
+            &m.achieved_rates(s),
+            &region,
+            v,
+            m.key_accounting(s, &region),
+        );
+        if m.alphabet == 0 {
+            r.notes.push("no alphabet given: key rates are compared as multiples of log p / log q, valid for every q".into());
+        }
+        r
+    }
+);
+// A threshold model has no rate region: it reports its communication instead.
+model_impl!(
+    threshold_sharing::ThresholdSharing,
+    "threshold-sharing",
+    threshold_sharing::SOURCE,
+    |m, s, _v| m.communication(s)
+);
+
+impl ModelImpl for declared::Declared {
+    fn name(&self) -> &'static str {
+        declared::Declared::name(self)
+    }
+    fn source(&self) -> &'static str {
+        declared::Declared::source(self)
+    }
+    fn params(&self) -> Vec<(&'static str, i64)> {
+        declared::Declared::params(self)
+    }
+    fn count_checks(&self) -> u128 {
+        declared::Declared::count_checks(self)
+    }
+    fn plan(&self, s: &Scheme) -> Plan {
+        declared::Declared::plan(self, s)
+    }
+    fn rates(&self, s: &Scheme, verified: bool) -> crate::region::achieved::RateReport {
+        rate_report(
+            &self.achieved_rates(s),
+            &self.optimal_region(),
+            verified,
+            vec![],
+        )
     }
 }
 
@@ -515,8 +653,13 @@ pub fn apply_overrides(s: &mut Scheme, sets: &[String]) -> Result<Vec<String>, S
 /// `itsa models`: the compiled models and the shipped declarations, one line each.
 pub fn list_text() -> String {
     let mut o = String::from("compiled models (constructions, special adversaries):\n");
-    for m in MODELS {
-        o.push_str(&format!("  {m}\n"));
+    for c in REGISTRY {
+        let params: Vec<String> = c
+            .params
+            .iter()
+            .map(|p| format!("{} ({})", p.name, p.symbol))
+            .collect();
+        o.push_str(&format!("  {:<18} params: {}\n", c.name, params.join(", ")));
     }
     o.push_str("\ndeclared models (models/*.toml; use by name: model = \"NAME\"):\n");
     for (name, _) in declared::SHIPPED {

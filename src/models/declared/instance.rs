@@ -85,7 +85,11 @@ impl Declared {
                 ));
             }
         }
+        // The field's prime and the input length are known to every formula as `p` and `L`
+        // (a parameter of the same name shadows them).
         let mut env = Env::new();
+        env.define("p", Value::Int(s.field.p() as i64));
+        env.define("L", Value::Int(s.input_length as i64));
         let mut values = Vec::new();
         for dp in &d.params {
             let given = s
@@ -126,7 +130,8 @@ impl Declared {
                 })
                 .map_or(s.model_span, |p| p.span)
         };
-        let known_params: Vec<&str> = d.params.iter().map(|p| p.symbol.as_str()).collect();
+        let mut known_params: Vec<&str> = d.params.iter().map(|p| p.symbol.as_str()).collect();
+        known_params.extend(["p", "L"]);
         for dp in &d.params {
             let v = env.get(&dp.symbol).and_then(|x| x.as_int()).unwrap_or(0);
             for (bound, is_min) in [(&dp.min, true), (&dp.max, false)] {
@@ -522,7 +527,12 @@ impl Declared {
                 }
                 for v in &others {
                     if let Some(val) = env.get(v) {
-                        sets.push((intern(v), flat(val)));
+                        let label = role
+                            .report
+                            .iter()
+                            .find(|(var, _)| var == v)
+                            .map_or(v.as_str(), |(_, l)| l.as_str());
+                        sets.push((intern(label), flat(val)));
                     }
                 }
                 for k in &role.knows {
@@ -673,50 +683,80 @@ impl Declared {
         let Some(region) = &self.decl.region else {
             return vec![];
         };
-        let r = Reader {
-            origin: &self.decl.origin,
-        };
         let l = s.input_length as i64;
         region
             .rates
             .iter()
             .map(|rate| {
-                let mut names = Vec::new();
-                for c in &rate.of {
-                    let mut env = self.env.clone();
-                    let _ = c.value.for_each(&mut env, &mut |p| {
-                        match p {
-                            Part::Name(n) => names.push(self.rename(n)),
-                            Part::Sum(v) => names.extend(v.into_iter().map(|n| self.rename(n))),
-                        }
-                        Ok(())
-                    });
-                }
-                let _ = &r;
                 let rows = |n: &Name| s.rows(n).unwrap_or_default();
-                let (x, what) = match rate.measure.as_str() {
-                    "entropy" => (
-                        names
+                let value_at = |env: &mut Env| -> i64 {
+                    let mut names = Vec::new();
+                    for c in &rate.of {
+                        let _ = c.value.for_each(env, &mut |p| {
+                            match p {
+                                Part::Name(n) => names.push(self.rename(n)),
+                                Part::Sum(v) => names.extend(v.into_iter().map(|n| self.rename(n))),
+                            }
+                            Ok(())
+                        });
+                    }
+                    let x = match rate.measure.as_str() {
+                        "entropy" => names
                             .iter()
                             .map(|n| s.field.rank(&rows(n)))
                             .max()
                             .unwrap_or(0),
-                        "largest H (rank) of one of",
-                    ),
-                    "joint" => {
-                        let all: Vec<Vec<u32>> = names.iter().flat_map(rows).collect();
-                        (s.field.rank(&all), "joint H (rank) of")
+                        "sum-entropy" => names.iter().map(|n| s.field.rank(&rows(n))).sum(),
+                        "joint" => {
+                            let all: Vec<Vec<u32>> = names.iter().flat_map(rows).collect();
+                            s.field.rank(&all)
+                        }
+                        _ => names.iter().map(|n| rows(n).len()).max().unwrap_or(0),
+                    };
+                    x as i64
+                };
+                let mut env = self.env.clone();
+                let x = match &rate.per {
+                    None => value_at(&mut env),
+                    Some(per) => {
+                        let mut best = 0i64;
+                        let _ = quantifier::for_each(&per.value, &mut env, &mut |env| {
+                            best = best.max(value_at(env));
+                            Ok::<(), lang::LangError>(())
+                        });
+                        best
                     }
-                    _ => (
-                        names.iter().map(|n| rows(n).len()).max().unwrap_or(0),
-                        "symbols of the longest of",
-                    ),
+                };
+                let div = rate
+                    .divide
+                    .as_ref()
+                    .and_then(|d| formula::eval_int(&d.value, &self.env).ok())
+                    .filter(|&d| d > 0)
+                    .unwrap_or(1);
+                let what = match rate.measure.as_str() {
+                    "entropy" => "largest H (rank) of one of",
+                    "sum-entropy" => "sum of H (rank) of",
+                    "joint" => "joint H (rank) of",
+                    _ => "symbols of the longest of",
                 };
                 let of: Vec<&str> = rate.of.iter().map(|c| c.text.as_str()).collect();
+                let per = rate
+                    .per
+                    .as_ref()
+                    .map_or(String::new(), |p| format!(", largest over {}", p.text));
+                let shown_div = if div == 1 {
+                    String::new()
+                } else {
+                    format!(" / {div}")
+                };
                 Achieved {
                     name: intern(&rate.name),
-                    value: ratio(x as i64, l),
-                    definition: format!("{x}/{l}: {what} {} per input symbol", of.join(", ")),
+                    value: ratio(x, l * div),
+                    definition: format!(
+                        "{x}/{}: {what} {}{per}{shown_div}, per input symbol",
+                        l * div,
+                        of.join(", ")
+                    ),
                 }
             })
             .collect()
@@ -960,7 +1000,8 @@ fn static_checks(
         }
     }
     if let Some(region) = &d.region {
-        let params: Vec<&str> = d.params.iter().map(|p| p.symbol.as_str()).collect();
+        let mut params: Vec<&str> = d.params.iter().map(|p| p.symbol.as_str()).collect();
+        params.extend(["p", "L"]);
         for rate in &region.rates {
             check_names(
                 r,
@@ -969,8 +1010,19 @@ fn static_checks(
                 &params,
                 "parameter",
             )?;
+            if let Some(d) = &rate.divide {
+                check_names(r, d, &d.value.free_names(), &params, "parameter")?;
+            }
+            if let Some((fp, fq)) = &rate.log_factor {
+                check_names(r, fp, &fp.value.free_names(), &params, "parameter")?;
+                check_names(r, fq, &fq.value.free_names(), &params, "parameter")?;
+            }
+            let mut outer = Vec::new();
+            if let Some(per) = &rate.per {
+                nest_check(per, &mut outer, &[])?;
+            }
             for c in &rate.of {
-                comp_check(c, &[])?;
+                comp_check(c, &outer)?;
             }
         }
         if let Some(f) = &region.feasible {

@@ -32,6 +32,14 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ("dropout", include_str!("../../../models/dropout.toml")),
     ("summation", include_str!("../../../models/summation.toml")),
     (
+        "multi-server",
+        include_str!("../../../models/multi-server.toml"),
+    ),
+    (
+        "hierarchical",
+        include_str!("../../../models/hierarchical.toml"),
+    ),
+    (
         "decentralized-keys",
         include_str!("../../../models/decentralized-keys.toml"),
     ),
@@ -94,6 +102,8 @@ pub struct RoleDecl {
     pub participant: String,
     /// What the holder knows besides its inputs and keys (e.g. the messages it received).
     pub knows: Vec<Src<Comprehension>>,
+    /// Labels of the role's other variables in locality checks (`m as relay`).
+    pub report: Vec<(String, String)>,
     pub meaning: String,
     pub span: Span,
 }
@@ -132,8 +142,16 @@ pub struct RateDecl {
     pub latex_name: String,
     pub of: Vec<Src<Comprehension>>,
     /// `longest` (symbols of the longest instance), `entropy` (largest rank of one
-    /// instance) or `joint` (rank of all of them together), per input symbol.
+    /// instance), `joint` (rank of all of them together) or `sum-entropy` (the sum of their
+    /// ranks), per input symbol.
     pub measure: String,
+    /// `per = "k in clients"`: the largest value over these assignments (`of` may use them).
+    pub per: Option<Src<Vec<Quantifier>>>,
+    /// Divide the value by this formula of the parameters (e.g. `K` for an average).
+    pub divide: Option<Src<Expr>>,
+    /// `log-factor = { p = "p", q = "max(q, 2)" }`: the rate is a multiple of log p / log q
+    /// (key rates in q-ary units); values are compared as coefficients.
+    pub log_factor: Option<(Src<Expr>, Src<Expr>)>,
     pub bound: Src<Expr>,
     pub latex: String,
     pub span: Span,
@@ -599,6 +617,7 @@ fn role(
     let mut holder = None;
     let mut participant = "holder".to_string();
     let mut knows = vec![];
+    let mut report = vec![];
     let mut meaning = String::new();
     for (rk, rv) in r.table(v, &format!("roles.{name}"))? {
         match rk.get_ref().as_ref() {
@@ -615,6 +634,7 @@ fn role(
             "holder" => holder = Some(r.src(rv, "`holder`", lang::parse_expr)?),
             "participant" => participant = r.string(rv, "`participant`")?.to_string(),
             "knows" => knows = r.comprehensions(rv, "`knows`")?,
+            "report" => report = labels(r, rv)?,
             "meaning" => meaning = r.string(rv, "`meaning`")?.to_string(),
             _ => return Err(r.unknown(rk, &format!("role `{name}`"), KEYS)),
         }
@@ -655,6 +675,7 @@ fn role(
         holder,
         participant,
         knows,
+        report,
         meaning,
         span: k.span().into(),
     })
@@ -724,18 +745,7 @@ fn family(r: &Reader, v: &Spanned<DeValue>) -> Result<FamilyDecl, SpecError> {
             "from" => from = Some(r.comprehensions(fv, "`from`")?),
             "given" => given = r.comprehensions(fv, "`given`")?,
             "decoders" => decoders = r.boolean(fv, "`decoders`")?,
-            "report" => {
-                let mut out = Vec::new();
-                for x in r.strings(fv, "`report`")? {
-                    let s = r.string(x, "`report`")?;
-                    let (var, label) = match s.split_once(" as ") {
-                        Some((a, b)) => (a.trim(), b.trim()),
-                        None => (s.trim(), s.trim()),
-                    };
-                    out.push((var.to_string(), label.to_string()));
-                }
-                report = Some(out);
-            }
+            "report" => report = Some(labels(r, fv)?),
             _ => return Err(r.unknown(fk, "a [[family]]", KEYS)),
         }
     }
@@ -777,9 +787,33 @@ fn family(r: &Reader, v: &Spanned<DeValue>) -> Result<FamilyDecl, SpecError> {
     })
 }
 
+/// `report = ["U1", "C as T"]`: variables shown for a check, with their labels.
+fn labels(r: &Reader, v: &Spanned<DeValue>) -> Result<Vec<(String, String)>, SpecError> {
+    let mut out = Vec::new();
+    for x in r.strings(v, "`report`")? {
+        let s = r.string(x, "`report`")?;
+        let (var, label) = match s.split_once(" as ") {
+            Some((a, b)) => (a.trim(), b.trim()),
+            None => (s.trim(), s.trim()),
+        };
+        out.push((var.to_string(), label.to_string()));
+    }
+    Ok(out)
+}
+
 fn region(r: &Reader, v: &Spanned<DeValue>) -> Result<RegionDecl, SpecError> {
     const KEYS: &[&str] = &["feasible", "infeasible", "reference", "rate", "notes"];
-    const RATE: &[&str] = &["name", "latex-name", "of", "measure", "bound", "latex"];
+    const RATE: &[&str] = &[
+        "name",
+        "latex-name",
+        "of",
+        "measure",
+        "per",
+        "divide",
+        "log-factor",
+        "bound",
+        "latex",
+    ];
     let mut d = RegionDecl::default();
     for (k, val) in r.table(v, "region")? {
         match k.get_ref().as_ref() {
@@ -804,6 +838,9 @@ fn region(r: &Reader, v: &Spanned<DeValue>) -> Result<RegionDecl, SpecError> {
                     let mut of = None;
                     let mut measure = "longest".to_string();
                     let mut bound = None;
+                    let mut per = None;
+                    let mut divide = None;
+                    let mut log_factor = None;
                     let mut latex = String::new();
                     for (rk, x) in r.table(rv, "region.rate")? {
                         match rk.get_ref().as_ref() {
@@ -814,9 +851,39 @@ fn region(r: &Reader, v: &Spanned<DeValue>) -> Result<RegionDecl, SpecError> {
                             "of" => of = Some(r.comprehensions(x, "`of`")?),
                             "measure" => {
                                 measure = r.string(x, "`measure`")?.to_string();
-                                if !["longest", "entropy", "joint"].contains(&measure.as_str()) {
-                                    return Err(r.err(x.span().start, format!("`measure` is \"longest\", \"entropy\" or \"joint\", found \"{measure}\"")));
+                                if !["longest", "entropy", "joint", "sum-entropy"]
+                                    .contains(&measure.as_str())
+                                {
+                                    return Err(r.err(x.span().start, format!("`measure` is \"longest\", \"entropy\", \"joint\" or \"sum-entropy\", found \"{measure}\"")));
                                 }
+                            }
+                            "per" => per = Some(r.src(x, "`per`", lang::parse_quantifiers)?),
+                            "divide" => divide = Some(r.src(x, "`divide`", lang::parse_expr)?),
+                            "log-factor" => {
+                                let (mut fp, mut fq) = (None, None);
+                                for (lk, lv) in r.table(x, "log-factor")? {
+                                    match lk.get_ref().as_ref() {
+                                        "p" => {
+                                            fp = Some(r.src(
+                                                lv,
+                                                "`log-factor.p`",
+                                                lang::parse_expr,
+                                            )?)
+                                        }
+                                        "q" => {
+                                            fq = Some(r.src(
+                                                lv,
+                                                "`log-factor.q`",
+                                                lang::parse_expr,
+                                            )?)
+                                        }
+                                        _ => return Err(r.unknown(lk, "log-factor", &["p", "q"])),
+                                    }
+                                }
+                                let (Some(fp), Some(fq)) = (fp, fq) else {
+                                    return Err(r.err(x.span().start, "`log-factor` needs `p` and `q` (the rate is a multiple of log p / log q)"));
+                                };
+                                log_factor = Some((fp, fq));
                             }
                             "bound" => bound = Some(r.src(x, "`bound`", lang::parse_expr)?),
                             "latex" => latex = r.string(x, "`latex`")?.to_string(),
@@ -835,6 +902,9 @@ fn region(r: &Reader, v: &Spanned<DeValue>) -> Result<RegionDecl, SpecError> {
                         name,
                         of,
                         measure,
+                        per,
+                        divide,
+                        log_factor,
                         latex: if latex.is_empty() {
                             bound.text.clone()
                         } else {

@@ -46,14 +46,29 @@ pub(crate) fn evaluate(decl: &Declaration, env: &Env) -> Result<Region, RegionEr
         } else {
             region.reference.clone()
         };
-        bounds.push(Bound::new(
+        let mut b = Bound::new(
             &rate.name,
             &rate.latex_name,
             v,
             &rate.bound.text,
             &rate.latex,
             &reference,
-        ));
+        );
+        if let Some((fp, fq)) = &rate.log_factor {
+            let p = formula::eval_int(&fp.value, env).map_err(|e| usage(fp, e))?;
+            let q = formula::eval_int(&fq.value, env).map_err(|e| usage(fq, e))?;
+            if p < 2 || q < 2 {
+                return Err(RegionError::Usage(format!(
+                    "log-factor of {}: log {p} / log {q} needs p, q ≥ 2",
+                    rate.name
+                )));
+            }
+            b = b.with_factor(crate::region::LogFactor {
+                p: p as u64,
+                q: q as u64,
+            });
+        }
+        bounds.push(b);
     }
     Ok(Region::Feasible {
         bounds,
