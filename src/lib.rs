@@ -16,6 +16,7 @@ pub mod construct;
 pub mod field;
 pub mod lang;
 pub mod models;
+pub mod param;
 pub mod region;
 pub mod scheme;
 pub mod subsets;
@@ -44,6 +45,19 @@ pub fn load_with(
     path: &Path,
     opts: &LoadOptions,
 ) -> Result<(scheme::Scheme, models::Model, Vec<String>), scheme::SpecError> {
+    // A parametric spec is instantiated at the --set values (its construction changes with
+    // them); a flat spec keeps its scheme and gets the model's parameters overridden.
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    if param::is_parametric(&text) {
+        let shown = path.display().to_string();
+        let over = param::parse_sets(&text, &shown, &opts.set)?;
+        let s = param::read(&text, &shown, &over)?;
+        let m = models::Model::from_scheme_with(
+            &s,
+            models::declared::instance::LoadOptions { force: opts.force },
+        )?;
+        return Ok((s, m, opts.set.clone()));
+    }
     let mut s = scheme::read_spec(path)?;
     let changed = models::apply_overrides(&mut s, &opts.set)?;
     let m = models::Model::from_scheme_with(

@@ -52,9 +52,25 @@ enum Command {
         /// Verify only part i of n (e.g. 2/4) and print a shard report (JSON) for `itsa merge`.
         #[arg(long, value_name = "i/n")]
         shard: Option<verify::Part>,
-        /// Override a parameter of the spec (repeatable), e.g. --set colluders=2 or --set T=U-1.
+        /// Override a parameter (repeatable), e.g. --set colluders=2 or --set T=U-1. A flat
+        /// spec keeps its scheme and changes the model's parameter; a parametric spec is
+        /// instantiated at the new value.
         #[arg(long = "set", value_name = "NAME=VALUE")]
         set: Vec<String>,
+        /// Verify a parametric spec at every point of a grid, e.g. 'K=3..8, U=1..K-1, T=0..U-1'.
+        #[arg(long, value_name = "GRID", conflicts_with = "shard")]
+        grid: Option<String>,
+    },
+    /// Print a parametric spec instantiated at its parameters (--set) as a flat spec.
+    Expand {
+        /// The parametric spec (TOML).
+        spec: PathBuf,
+        /// Set a parameter, e.g. --set K=5 (repeatable).
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        sets: Vec<String>,
+        /// Write the flat spec to FILE instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// List the models: compiled ones and the shipped declarations (models/*.toml).
     Models,
@@ -585,6 +601,89 @@ fn merge(paths: &[PathBuf], spec: Option<PathBuf>, json: bool, opts: &Options) -
     }
 }
 
+/// `itsa expand`: the flat spec of a parametric spec at a point.
+fn expand(spec: &std::path::Path, sets: &[String], output: Option<&std::path::Path>) -> ExitCode {
+    let path = spec.display().to_string();
+    let text = match std::fs::read_to_string(spec) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {path}: cannot read the spec: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let flat = itsa::param::parse_sets(&text, &path, sets).and_then(|o| {
+        let x = itsa::param::expand(&text, &path, &o)?;
+        // The expansion must read back (and satisfy its model) before it is printed.
+        itsa::param::to_scheme(&x, &text, &path)
+            .and_then(|s| itsa::models::Model::from_scheme(&s).map(|_| x.text))
+    });
+    match flat {
+        Ok(t) => match output {
+            Some(o) => match std::fs::write(o, t) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", o.display());
+                    ExitCode::from(2)
+                }
+            },
+            None => {
+                let _ = std::io::stdout().write_all(t.as_bytes());
+                ExitCode::SUCCESS
+            }
+        },
+        Err(e) => {
+            print_spec_error(&e);
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `itsa verify SPEC --grid G`: every point, one line each, the summary, the first failure.
+fn verify_grid(
+    spec: &std::path::Path,
+    sets: &[String],
+    grid: &str,
+    json: bool,
+    opts: &Options,
+    max_checks: u128,
+) -> ExitCode {
+    let path = spec.display().to_string();
+    let text = match std::fs::read_to_string(spec) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {path}: cannot read the spec: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let points = match itsa::param::parse_sets(&text, &path, sets)
+        .and_then(|o| itsa::param::grid_points(&text, &path, &o, grid))
+    {
+        Ok(p) => p,
+        Err(e) => {
+            print_spec_error(&e);
+            return ExitCode::from(2);
+        }
+    };
+    let results = itsa::param::grid::run(
+        &points,
+        |p| itsa::param::instantiate(&text, &path, p),
+        opts,
+        max_checks,
+    );
+    if json {
+        let v = itsa::param::grid::render_json(&results);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).expect("report serialises")
+        );
+    } else {
+        print!("{}", itsa::param::grid::render_text(&results));
+    }
+    ExitCode::from(itsa::param::grid::exit_code(&itsa::param::grid::summarize(
+        &results,
+    )))
+}
+
 fn print_spec_error(e: &SpecError) {
     eprintln!("error: {e}");
     if let SpecError::At {
@@ -624,6 +723,7 @@ fn main() -> ExitCode {
             }
         },
         Command::Construct { model } => construct(model),
+        Command::Expand { spec, sets, output } => expand(&spec, &sets, output.as_deref()),
         #[cfg(feature = "bound")]
         Command::Bound(args) => match itsa::bound::cli::run(&args) {
             Ok((text, report)) => {
@@ -732,9 +832,37 @@ fn main() -> ExitCode {
             max_checks,
             shard,
             set,
+            grid,
         } => {
-            let load = itsa::LoadOptions { set, force };
-            let (scheme, model, overridden) = match itsa::load_with(&spec, &load) {
+            let opts = Options {
+                max_failures,
+                max_decoders: if show_decoders { max_decoders } else { 0 },
+                progress: !json,
+            };
+            if let Some(g) = grid {
+                return verify_grid(
+                    &spec,
+                    &set,
+                    &g,
+                    json,
+                    &opts,
+                    if force { u128::MAX } else { max_checks },
+                );
+            }
+            let text = std::fs::read_to_string(&spec).unwrap_or_default();
+            let mut notes = Vec::new();
+            let loaded = if itsa::param::is_parametric(&text) {
+                let path = spec.display().to_string();
+                itsa::param::parse_sets(&text, &path, &set)
+                    .and_then(|o| itsa::param::instantiate(&text, &path, &o))
+                    .map(|i| {
+                        notes = i.notes;
+                        (i.scheme, i.model, set.clone())
+                    })
+            } else {
+                itsa::load_with(&spec, &itsa::LoadOptions { set, force })
+            };
+            let (scheme, model, overridden) = match loaded {
                 Ok(v) => v,
                 Err(e) => {
                     print_spec_error(&e);
@@ -759,19 +887,21 @@ fn main() -> ExitCode {
             if let Some(part) = shard {
                 return verify_shard(&spec, &scheme, &model, part, !json);
             }
-            let opts = Options {
-                max_failures,
-                max_decoders: if show_decoders { max_decoders } else { 0 },
-                progress: !json,
-            };
             let mut report = itsa::verify_scheme(&scheme, &model, &opts);
             report.header.overridden = overridden;
             if json {
+                let mut v = serde_json::to_value(&report).expect("report serialises");
+                if let (Some(obj), false) = (v.as_object_mut(), notes.is_empty()) {
+                    obj.insert("matrices".into(), serde_json::json!(notes));
+                }
                 println!(
                     "{}",
-                    serde_json::to_string_pretty(&report).expect("report serialises")
+                    serde_json::to_string_pretty(&v).expect("report serialises")
                 );
             } else {
+                for n in &notes {
+                    println!("{n}");
+                }
                 print!("{}", verify::render_text(&report));
             }
             let alarm = report.rates.as_ref().is_some_and(|r| r.alarm);
