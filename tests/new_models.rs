@@ -852,3 +852,32 @@ fn itsa_models_and_region_for_the_declared_models() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn parametric_constructions_verify_on_their_grids() {
+    for (spec, grid, points) in [
+        ("specs/decentralized-keys-general.toml", "K=3..6, T=0..K-1", 18),
+        ("specs/oblivious-server-general.toml", "K=2..6", 5),
+        (
+            "specs/decentralized-groupwise-general.toml",
+            "K=4..6, T=0..K-3, G=2..K-T-1",
+            14,
+        ),
+        ("specs/decentralized-groupwise-general.toml", "K=3..5, T=K-2, G=2", 3),
+        (
+            "specs/hierarchical-groupwise-general.toml",
+            "U=2..3, V=1..2, G=2..min(U*V, 4)",
+            9,
+        ),
+    ] {
+        let (code, out, err) = itsa(&["verify", spec, "--grid", grid]);
+        assert_eq!(code, 0, "{spec} {grid}: {out}{err}");
+        let summary = format!("grid: {points} point(s): {points} verified, 0 violated");
+        assert!(out.contains(&summary), "{spec} {grid}: {out}");
+        let verified: Vec<&str> = out.lines().filter(|l| l.contains(" VERIFIED ")).collect();
+        assert_eq!(verified.len(), points, "{out}");
+        for l in verified {
+            assert!(!l.contains("BELOW") && !l.contains('+'), "{spec}: not optimal: {l}");
+        }
+    }
+}

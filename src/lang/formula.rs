@@ -16,7 +16,7 @@ use crate::field::Field;
 /// The functions of the language (besides graph neighbourhoods `N(k)`, `N[k]`).
 pub const FUNCTIONS: &[&str] = &[
     "min", "max", "floor", "ceil", "abs", "binom", "mod", "size", "sum", "subsets", "window",
-    "ifelse",
+    "ifelse", "gcd",
 ];
 
 pub fn is_function(f: &str) -> bool {
@@ -117,11 +117,19 @@ pub fn eval_rational(e: &Expr, env: &Env) -> Result<BigRational, LangError> {
                     [a] => Ok(rat(eval_set(a, env)?.len() as i64)),
                     _ => Err(err_at(e, env, "`size(S)` takes one set".into())),
                 },
-                "binom" | "mod" => {
+                "binom" | "mod" | "gcd" => {
                     let [a, b] = args.as_slice() else {
                         return Err(err_at(e, env, format!("`{f}(a, b)` takes two arguments")));
                     };
                     let (a, b) = (eval_int(a, env)?, eval_int(b, env)?);
+                    if f == "gcd" {
+                        // gcd(0, 0) = 0; the result is non-negative.
+                        let (mut x, mut y) = (a.unsigned_abs(), b.unsigned_abs());
+                        while y != 0 {
+                            (x, y) = (y, x % y);
+                        }
+                        return Ok(BigRational::from_integer(BigInt::from(x)));
+                    }
                     if f == "mod" {
                         if b == 0 {
                             return Err(div_zero(e, env));
@@ -439,6 +447,8 @@ mod tests {
                 .message
         };
         assert!(bad("ifelse(T == 1, 2)").contains("takes three arguments"));
+        assert_eq!(q("gcd(12, -18) + gcd(0, 5) + gcd(0, 0)"), "11");
+        assert_eq!(q("binom(6, 2) / gcd(5, binom(6, 2))"), "3");
         assert!(bad("ifelse(T, 1, 2)").contains("expected a condition"));
         assert!(bad("ifelse(T == 0, 1, 1/(T-1))").contains("division by zero"));
     }
