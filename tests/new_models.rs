@@ -861,7 +861,7 @@ fn parametric_constructions_verify_on_their_grids() {
         (
             "specs/decentralized-groupwise-general.toml",
             "K=4..6, T=0..K-3, G=2..K-T-1",
-            14,
+            19,
         ),
         ("specs/decentralized-groupwise-general.toml", "K=3..5, T=K-2, G=2", 3),
         (
