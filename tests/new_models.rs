@@ -869,6 +869,11 @@ fn parametric_constructions_verify_on_their_grids() {
             "U=2..3, V=1..2, G=2..min(U*V, 4)",
             9,
         ),
+        (
+            "specs/topological-ring-general.toml",
+            "K={3, 4, 6, 8, 9, 12}",
+            6,
+        ),
     ] {
         let (code, out, err) = itsa(&["verify", spec, "--grid", grid]);
         assert_eq!(code, 0, "{spec} {grid}: {out}{err}");
@@ -880,4 +885,35 @@ fn parametric_constructions_verify_on_their_grids() {
             assert!(!l.contains("BELOW") && !l.contains('+'), "{spec}: not optimal: {l}");
         }
     }
+}
+
+#[test]
+fn a_graph_formula_that_is_not_an_edge_set_is_a_located_error() {
+    let text = std::fs::read_to_string("specs/topological-ring-general.toml").unwrap();
+    let dir = std::env::temp_dir().join(format!("itsa-new-models-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (graph, msg) in [
+        ("N = \"{k for k in 1..K}\"", "graph `N`: `1` is not a pair of vertices"),
+        ("N = \"{(k, mod(k, K) + 1) for k in 1..Q}\"", "unknown name `Q`"),
+    ] {
+        let bad: String = text
+            .lines()
+            .map(|l| if l.starts_with("N = ") { graph } else { l })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let path = dir.join("bad-graph.toml");
+        std::fs::write(&path, bad).unwrap();
+        let (code, _, err) = itsa(&["verify", path.to_str().unwrap()]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(msg) && err.contains("bad-graph.toml:23:"), "{err}");
+    }
+    // The expansion writes the evaluated edge list, and the flat spec verifies the same way.
+    let (code, out, _) = itsa(&["expand", "specs/topological-ring-general.toml", "--set", "K=6"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("N = [[1, 2], [2, 3], [3, 4], [4, 5], [5, 6], [6, 1]]"), "{out}");
+    let flat = dir.join("ring6.toml");
+    std::fs::write(&flat, out).unwrap();
+    let (code, out, _) = itsa(&["verify", flat.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("18 checks, 0 failed"), "{out}");
 }

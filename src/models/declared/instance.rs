@@ -166,7 +166,7 @@ impl Declared {
             known.push(name.clone());
         }
         if s.model != crate::scheme::spec::INLINE_MODEL && s.origin.text.contains("graphs") {
-            for (name, g) in spec_graphs(s)? {
+            for (name, g) in spec_graphs(s, &env)? {
                 env.define_graph(&name, g);
                 known.push(name);
             }
@@ -769,17 +769,75 @@ impl Declared {
 }
 
 /// Spec-level `[graphs]`.
-fn spec_graphs(s: &Scheme) -> Result<Vec<(String, lang::Graph)>, SpecError> {
+fn spec_graphs(s: &Scheme, env: &Env) -> Result<Vec<(String, lang::Graph)>, SpecError> {
     let r = Reader { origin: &s.origin };
     let doc =
         toml::de::DeTable::parse(&s.origin.text).map_err(|e| r.err(0, e.message().to_string()))?;
-    match doc.get_ref().get("graphs") {
-        Some(v) => Ok(super::graphs(&r, v)?
-            .into_iter()
-            .map(|(n, g, _)| (n, g))
-            .collect()),
-        None => Ok(vec![]),
+    let Some(v) = doc.get_ref().get("graphs") else {
+        return Ok(vec![]);
+    };
+    // A parametric spec may give a graph as a formula of the model's parameters
+    // (`N = "{(k, mod(k, K) + 1) for k in 1..K}"`): evaluate it here, at the spec's values.
+    if let toml::de::DeValue::Table(t) = v.get_ref() {
+        if t.iter().any(|(_, gv)| gv.get_ref().as_str().is_some()) {
+            let mut out = Vec::new();
+            for (gk, gv) in t.iter() {
+                let name = gk.get_ref().to_string();
+                let Some(text) = gv.get_ref().as_str() else {
+                    let one = format!("{name} = {}", &s.origin.text[gv.span()]);
+                    let d = toml::de::DeTable::parse(&one).map_err(|e| {
+                        r.err(gv.span().start, e.message().to_string())
+                    })?;
+                    let sub = Reader {
+                        origin: &crate::scheme::Origin {
+                            path: s.origin.path.clone(),
+                            text: one.clone(),
+                        },
+                    };
+                    let wrapped = toml::Spanned::new(0..one.len(), toml::de::DeValue::Table(d.into_inner()));
+                    out.extend(super::graphs(&sub, &wrapped)?.into_iter().map(|(n, g, _)| (n, g)));
+                    continue;
+                };
+                let at = gv.span().start + 1;
+                let e = lang::parse_expr(text).map_err(|e| {
+                    let e = e.in_source(text);
+                    r.err(at + e.span.start, format!("graph `{name}`: {}", e.message))
+                })?;
+                let val = lang::sets::eval(&e, env).map_err(|e| {
+                    let e = e.in_source(text);
+                    r.err(at + e.span.start, format!("graph `{name}`: {}", e.message))
+                })?;
+                let mut edges = Vec::new();
+                let items = match &val {
+                    Value::Set(items) => items.clone(),
+                    _ => vec![val.clone()],
+                };
+                for it in &items {
+                    match it {
+                        Value::Tuple(p) | Value::Set(p)
+                            if p.len() == 2 && p[0].as_int().is_some() && p[1].as_int().is_some() =>
+                        {
+                            edges.push((p[0].as_int().unwrap_or(0), p[1].as_int().unwrap_or(0)))
+                        }
+                        _ => {
+                            return Err(r.err(
+                                at,
+                                format!(
+                                    "graph `{name}` must be a set of vertex pairs such as {{(k, mod(k, K) + 1) for k in 1..K}}; `{it}` is not a pair"
+                                ),
+                            ))
+                        }
+                    }
+                }
+                out.push((name, lang::Graph::from_edges(&edges)));
+            }
+            return Ok(out);
+        }
     }
+    Ok(super::graphs(&r, v)?
+        .into_iter()
+        .map(|(n, g, _)| (n, g))
+        .collect())
 }
 
 /// All quantifiers of a family, outermost first.
