@@ -268,6 +268,9 @@ impl Rng {
     }
 }
 
+/// A group and the forms of its key's symbols.
+type GroupKey = (Vec<usize>, Vec<Form>);
+
 /// Random zero-sum masks over the group keys: for every group S (users numbered 1..n) and
 /// member k, a random L × m matrix A[k,S], the last member's the negated sum of the others';
 /// returns X-mask forms per user (L of them) and the key forms per group.
@@ -278,7 +281,7 @@ fn zero_sum_masks(
     m: usize,
     p: u64,
     seed: u64,
-) -> (Vec<Vec<Form>>, Vec<(Vec<usize>, Vec<Form>)>) {
+) -> (Vec<Vec<Form>>, Vec<GroupKey>) {
     let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let mut masks = vec![vec![Form::new(); l]; n + 1];
     let mut keys = vec![];
@@ -342,6 +345,7 @@ fn groupwise(k: usize, t: usize, g: usize, short: bool) -> Spec {
         }
         let _ = key;
     }
+    #[allow(clippy::needless_range_loop)] // users are numbered from 1, as in the spec
     for u in 1..=k {
         s.inputs.push(format!("W[{u}]"));
         let mut held = vec![];
@@ -527,11 +531,12 @@ fn kernel(mut m: Vec<Vec<u64>>, p: u64) -> Vec<Vec<u64>> {
         for x in m[row].iter_mut() {
             *x = *x * iv % p;
         }
-        for r in 0..n {
-            if r != row && m[r][col] != 0 {
-                let f = m[r][col];
-                for c in 0..n {
-                    m[r][c] = (m[r][c] + p * p - f * m[row][c]) % p;
+        let pivot_row = m[row].clone();
+        for (r, other) in m.iter_mut().enumerate() {
+            if r != row && other[col] != 0 {
+                let f = other[col];
+                for (x, y) in other.iter_mut().zip(&pivot_row) {
+                    *x = (*x + p * p - f * y) % p;
                 }
             }
         }
@@ -614,7 +619,15 @@ fn prism(m: usize) -> Vec<(usize, usize)> {
 fn topological_graphs() {
     // (name, vertices, edges, Λ, p, d): constant λ on rings (−1 when 3 | n, 0 when 4 | n,
     // λ = 3 = ω + 1/ω on C5 over F_11), Λ = −I on complete graphs, layer-constant on prisms.
-    let cases: Vec<(&str, usize, Vec<(usize, usize)>, Vec<u64>, u64, usize)> = vec![
+    type Case = (
+        &'static str,
+        usize,
+        Vec<(usize, usize)>,
+        Vec<u64>,
+        u64,
+        usize,
+    );
+    let cases: Vec<Case> = vec![
         ("C3", 3, ring(3), vec![6; 3], 7, 2),
         ("C4", 4, ring(4), vec![0; 4], 7, 2),
         ("C5", 5, ring(5), vec![3; 5], 11, 2),
@@ -856,14 +869,22 @@ fn itsa_models_and_region_for_the_declared_models() {
 #[test]
 fn parametric_constructions_verify_on_their_grids() {
     for (spec, grid, points) in [
-        ("specs/decentralized-keys-general.toml", "K=3..6, T=0..K-1", 18),
+        (
+            "specs/decentralized-keys-general.toml",
+            "K=3..6, T=0..K-1",
+            18,
+        ),
         ("specs/oblivious-server-general.toml", "K=2..6", 5),
         (
             "specs/decentralized-groupwise-general.toml",
             "K=4..6, T=0..K-3, G=2..K-T-1",
             19,
         ),
-        ("specs/decentralized-groupwise-general.toml", "K=3..5, T=K-2, G=2", 3),
+        (
+            "specs/decentralized-groupwise-general.toml",
+            "K=3..5, T=K-2, G=2",
+            3,
+        ),
         (
             "specs/hierarchical-groupwise-general.toml",
             "U=2..3, V=1..2, G=2..min(U*V, 4)",
@@ -882,7 +903,10 @@ fn parametric_constructions_verify_on_their_grids() {
         let verified: Vec<&str> = out.lines().filter(|l| l.contains(" VERIFIED ")).collect();
         assert_eq!(verified.len(), points, "{out}");
         for l in verified {
-            assert!(!l.contains("BELOW") && !l.contains('+'), "{spec}: not optimal: {l}");
+            assert!(
+                !l.contains("BELOW") && !l.contains('+'),
+                "{spec}: not optimal: {l}"
+            );
         }
     }
 }
@@ -893,8 +917,14 @@ fn a_graph_formula_that_is_not_an_edge_set_is_a_located_error() {
     let dir = std::env::temp_dir().join(format!("itsa-new-models-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for (graph, msg) in [
-        ("N = \"{k for k in 1..K}\"", "graph `N`: `1` is not a pair of vertices"),
-        ("N = \"{(k, mod(k, K) + 1) for k in 1..Q}\"", "unknown name `Q`"),
+        (
+            "N = \"{k for k in 1..K}\"",
+            "graph `N`: `1` is not a pair of vertices",
+        ),
+        (
+            "N = \"{(k, mod(k, K) + 1) for k in 1..Q}\"",
+            "unknown name `Q`",
+        ),
     ] {
         let bad: String = text
             .lines()
@@ -905,12 +935,23 @@ fn a_graph_formula_that_is_not_an_edge_set_is_a_located_error() {
         std::fs::write(&path, bad).unwrap();
         let (code, _, err) = itsa(&["verify", path.to_str().unwrap()]);
         assert_eq!(code, 2, "{err}");
-        assert!(err.contains(msg) && err.contains("bad-graph.toml:23:"), "{err}");
+        assert!(
+            err.contains(msg) && err.contains("bad-graph.toml:23:"),
+            "{err}"
+        );
     }
     // The expansion writes the evaluated edge list, and the flat spec verifies the same way.
-    let (code, out, _) = itsa(&["expand", "specs/topological-ring-general.toml", "--set", "K=6"]);
+    let (code, out, _) = itsa(&[
+        "expand",
+        "specs/topological-ring-general.toml",
+        "--set",
+        "K=6",
+    ]);
     assert_eq!(code, 0);
-    assert!(out.contains("N = [[1, 2], [2, 3], [3, 4], [4, 5], [5, 6], [6, 1]]"), "{out}");
+    assert!(
+        out.contains("N = [[1, 2], [2, 3], [3, 4], [4, 5], [5, 6], [6, 1]]"),
+        "{out}"
+    );
     let flat = dir.join("ring6.toml");
     std::fs::write(&flat, out).unwrap();
     let (code, out, _) = itsa(&["verify", flat.to_str().unwrap()]);

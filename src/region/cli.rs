@@ -400,7 +400,7 @@ fn run_declared(argv: &[String]) -> Result<Output, RegionError> {
             "--json and --latex cannot be used together".into(),
         ));
     }
-    let (values, _, _) = region::values_at(&decl, &given)?;
+    let values = region::values_at(&decl, &given)?.values;
     let r = region::region_at(&decl, &given)?;
     let reference = decl
         .region

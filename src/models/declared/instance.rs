@@ -784,18 +784,34 @@ fn spec_graphs(s: &Scheme, env: &Env) -> Result<Vec<(String, lang::Graph)>, Spec
             for (gk, gv) in t.iter() {
                 let name = gk.get_ref().to_string();
                 let Some(text) = gv.get_ref().as_str() else {
-                    let one = format!("{name} = {}", &s.origin.text[gv.span()]);
-                    let d = toml::de::DeTable::parse(&one).map_err(|e| {
-                        r.err(gv.span().start, e.message().to_string())
-                    })?;
-                    let sub = Reader {
-                        origin: &crate::scheme::Origin {
-                            path: s.origin.path.clone(),
-                            text: one.clone(),
-                        },
+                    // An edge list next to a formula: the pairs as written.
+                    let bad = || {
+                        r.err(
+                            gv.span().start,
+                            format!("graph `{name}` is an edge list such as [[1, 2], [2, 3]] or a formula string"),
+                        )
                     };
-                    let wrapped = toml::Spanned::new(0..one.len(), toml::de::DeValue::Table(d.into_inner()));
-                    out.extend(super::graphs(&sub, &wrapped)?.into_iter().map(|(n, g, _)| (n, g)));
+                    let toml::de::DeValue::Array(list) = gv.get_ref() else {
+                        return Err(bad());
+                    };
+                    let mut edges = Vec::new();
+                    for e in list.iter() {
+                        let toml::de::DeValue::Array(pair) = e.get_ref() else {
+                            return Err(bad());
+                        };
+                        let ends: Vec<i64> = pair
+                            .iter()
+                            .filter_map(|x| match x.get_ref() {
+                                toml::de::DeValue::Integer(i) => i.as_str().parse().ok(),
+                                _ => None,
+                            })
+                            .collect();
+                        if ends.len() != 2 || pair.len() != 2 {
+                            return Err(bad());
+                        }
+                        edges.push((ends[0], ends[1]));
+                    }
+                    out.push((name, lang::Graph::from_edges(&edges)));
                     continue;
                 };
                 let at = gv.span().start + 1;

@@ -78,13 +78,19 @@ pub(crate) fn evaluate(decl: &Declaration, env: &Env) -> Result<Region, RegionEr
     })
 }
 
+/// Parameter values of a declaration, checked as far as they can be without a spec.
+pub struct Values {
+    /// (symbol, spec name, value) in declaration order.
+    pub values: Vec<(String, String, i64)>,
+    /// The parameters defined.
+    pub env: Env,
+    /// Constraints that need a spec (graphs, sets) and were not checked.
+    pub unchecked: Vec<String>,
+}
+
 /// The parameter values of `decl` from `given` (by spec name or symbol), defaults filled in,
-/// ranges and the constraints that involve parameters only checked. Returns the values in
-/// declaration order and the constraints that need a spec (graphs, sets) and were not checked.
-pub fn values_at(
-    decl: &Declaration,
-    given: &[(String, i64)],
-) -> Result<(Vec<(String, String, i64)>, Env, Vec<String>), RegionError> {
+/// ranges and the constraints that involve parameters only checked.
+pub fn values_at(decl: &Declaration, given: &[(String, i64)]) -> Result<Values, RegionError> {
     let flags = || {
         decl.params
             .iter()
@@ -187,12 +193,16 @@ pub fn values_at(
             )));
         }
     }
-    Ok((values, env, unchecked))
+    Ok(Values {
+        values,
+        env,
+        unchecked,
+    })
 }
 
 /// The claimed region of `decl` at parameter values given by name (spec name or symbol).
 pub fn region_at(decl: &Declaration, given: &[(String, i64)]) -> Result<Region, RegionError> {
-    let (_, env, unchecked) = values_at(decl, given)?;
+    let Values { env, unchecked, .. } = values_at(decl, given)?;
     let mut region = evaluate(decl, &env)?;
     if let Region::Feasible { notes, .. } = &mut region {
         for c in unchecked {
