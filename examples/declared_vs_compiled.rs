@@ -35,7 +35,7 @@ fn main() {
     let opts = Options {
         max_failures: 3,
         max_decoders: 0,
-        progress: false,
+        progress: itsa::progress::Progress::none(),
     };
     println!("Zhao–Sun construction K={k} U={u} T={t}, {rounds} round(s), mode {mode}");
     let mut totals = [0.0f64; 2];

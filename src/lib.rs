@@ -17,6 +17,7 @@ pub mod field;
 pub mod lang;
 pub mod models;
 pub mod param;
+pub mod progress;
 pub mod region;
 pub mod scheme;
 pub mod subsets;
@@ -25,9 +26,43 @@ pub mod verify;
 
 use std::path::Path;
 
+/// Version of the JSON documents itsa writes (`"schema_version"`, the first key of every JSON
+/// output; docs/schema.md). Raised when a key is removed or changes meaning; adding keys
+/// does not raise it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A JSON document as itsa writes it: `value` (an object) with `"schema_version"` put first.
+/// A value that is not an object is wrapped as `{"schema_version", "data"}`.
+pub fn versioned(value: serde_json::Value) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    out.insert("schema_version".into(), SCHEMA_VERSION.into());
+    match value {
+        serde_json::Value::Object(m) => out.extend(m),
+        other => {
+            out.insert("data".into(), other);
+        }
+    }
+    serde_json::Value::Object(out)
+}
+
 /// Load a spec file and validate it against its model.
 pub fn load(path: &Path) -> Result<(scheme::Scheme, models::Model), scheme::SpecError> {
     let s = scheme::read_spec(path)?;
+    let m = models::Model::from_scheme(&s)?;
+    Ok((s, m))
+}
+
+/// Load a spec from text (e.g. standard input): JSON when the first non-blank character is
+/// `{`, TOML otherwise; `name` is only used in messages.
+pub fn load_str(
+    text: &str,
+    name: &str,
+) -> Result<(scheme::Scheme, models::Model), scheme::SpecError> {
+    let s = if text.trim_start().starts_with('{') {
+        scheme::read_json_spec_str(text, name)?
+    } else {
+        scheme::read_spec_str(text, name)?
+    };
     let m = models::Model::from_scheme(&s)?;
     Ok((s, m))
 }
@@ -45,20 +80,57 @@ pub fn load_with(
     path: &Path,
     opts: &LoadOptions,
 ) -> Result<(scheme::Scheme, models::Model, Vec<String>), scheme::SpecError> {
-    // A parametric spec is instantiated at the --set values (its construction changes with
-    // them); a flat spec keeps its scheme and gets the model's parameters overridden.
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    if param::is_parametric(&text) {
-        let shown = path.display().to_string();
-        let over = param::parse_sets(&text, &shown, &opts.set)?;
-        let s = param::read(&text, &shown, &over)?;
+    if let Some(r) = load_parametric(&text, &path.display().to_string(), opts) {
+        return r;
+    }
+    finish_load(scheme::read_spec(path)?, opts)
+}
+
+/// A parametric spec is instantiated at the --set values (its construction changes with
+/// them); `None` for a flat spec, which keeps its scheme and gets the model's parameters
+/// overridden ([`models::apply_overrides`]).
+type Loaded = (scheme::Scheme, models::Model, Vec<String>);
+fn load_parametric(
+    text: &str,
+    name: &str,
+    opts: &LoadOptions,
+) -> Option<Result<Loaded, scheme::SpecError>> {
+    if !param::is_parametric(text) {
+        return None;
+    }
+    Some((|| {
+        let over = param::parse_sets(text, name, &opts.set)?;
+        let s = param::read(text, name, &over)?;
         let m = models::Model::from_scheme_with(
             &s,
             models::declared::instance::LoadOptions { force: opts.force },
         )?;
-        return Ok((s, m, opts.set.clone()));
+        Ok((s, m, opts.set.clone()))
+    })())
+}
+
+/// [`load_str`] with overrides.
+pub fn load_str_with(
+    text: &str,
+    name: &str,
+    opts: &LoadOptions,
+) -> Result<(scheme::Scheme, models::Model, Vec<String>), scheme::SpecError> {
+    if let Some(r) = load_parametric(text, name, opts) {
+        return r;
     }
-    let mut s = scheme::read_spec(path)?;
+    let s = if text.trim_start().starts_with('{') {
+        scheme::read_json_spec_str(text, name)?
+    } else {
+        scheme::read_spec_str(text, name)?
+    };
+    finish_load(s, opts)
+}
+
+fn finish_load(
+    mut s: scheme::Scheme,
+    opts: &LoadOptions,
+) -> Result<(scheme::Scheme, models::Model, Vec<String>), scheme::SpecError> {
     let changed = models::apply_overrides(&mut s, &opts.set)?;
     let m = models::Model::from_scheme_with(
         &s,

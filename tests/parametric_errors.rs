@@ -344,3 +344,25 @@ fn the_broken_spec_fails_at_its_first_point_with_the_witness_printed() {
         "{tail}"
     );
 }
+
+#[test]
+fn an_instance_too_large_to_expand_is_refused_not_enumerated() {
+    // A million sources: refused once the expansion passes its budget of names (the same
+    // budget stops `--set K=24` on this spec, 16.8 million first-round sets, measured in
+    // docs/performance.md).
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(spec(BASE)).unwrap().replace(
+        "[randomness]\n",
+        "[randomness]\n\"Q[i] for i in 1..1000000\" = 1\n",
+    );
+    let p = dir.path().join("huge.toml");
+    std::fs::write(&p, text).unwrap();
+    let o = itsa(&["expand", p.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("declares more than 500000 names (at `Q["),
+        "{err}"
+    );
+    assert!(err.contains("huge.toml:"), "located: {err}");
+}

@@ -41,6 +41,11 @@ const TOP_KEYS: &[&str] = &[
     "graphs",
 ];
 
+/// Most names one instance may declare, and most terms its expressions may expand to: an
+/// instance beyond them could never be verified, and enumerating it must not hang.
+pub const MAX_NAMES: usize = 500_000;
+pub const MAX_TERMS: usize = 20_000_000;
+
 /// A parameter of a parametric spec, with the value it has at the current point.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParamInfo {
@@ -983,6 +988,8 @@ struct Scope<'a> {
     field: Field,
     matrices: &'a Matrices,
     declared: &'a HashMap<Name, usize>,
+    /// Terms expanded so far (bounded by [`MAX_TERMS`]).
+    terms: std::cell::Cell<usize>,
 }
 
 /// Expand a parametric linear expression into (coefficient, atom) terms.
@@ -1054,6 +1061,13 @@ fn expand_terms(
                         }
                     }
                 };
+                sc.terms.set(sc.terms.get() + 1);
+                if sc.terms.get() > MAX_TERMS {
+                    return Err(LangError::new(
+                        name.span,
+                        format!("the expressions of this instance expand to more than {MAX_TERMS} terms: too large to verify"),
+                    ));
+                }
                 out.push((c, format!("{n}{comp}")));
             }
         }
@@ -1183,6 +1197,12 @@ pub fn expand(text: &str, path: &str, overrides: &[(String, i64)]) -> Result<Exp
     // Declarations.
     let mut declared: HashMap<Name, usize> = HashMap::new();
     let mut declare = |n: &Name, at: usize| -> Result<(), SpecError> {
+        if declared.len() >= MAX_NAMES {
+            return Err(ctx.err(
+                at,
+                format!("this instance declares more than {MAX_NAMES} names (at `{n}`): too large to verify"),
+            ));
+        }
         if let Some(&first) = declared.get(n) {
             return Err(ctx.err(
                 at,
@@ -1334,6 +1354,7 @@ pub fn expand(text: &str, path: &str, overrides: &[(String, i64)]) -> Result<Exp
         field,
         matrices: &matrices,
         declared: &declared,
+        terms: std::cell::Cell::new(0),
     };
     if !var_entries.is_empty() {
         w.section("variables");

@@ -71,7 +71,7 @@ where
     F: Fn(&Point) -> Result<Instance, SpecError> + Sync,
 {
     let opts = Options {
-        progress: false,
+        progress: crate::progress::Progress::none(),
         ..opts.clone()
     };
     let prepared: Vec<Result<Instance, SpecError>> = points.par_iter().map(&instantiate).collect();
