@@ -357,7 +357,7 @@ pub fn compute(args: &RegionArgs, progress: &Progress) -> Result<Output, RegionE
 
 /// `itsa region NAME --param value …` for a declared model (shipped, or a path to a `.toml`).
 fn run_declared(argv: &[String]) -> Result<Output, RegionError> {
-    use crate::models::declared::{self, region};
+    use itsa::models::declared::{self, region};
     let Some(name) = argv.first() else {
         return Err(RegionError::Usage("missing the model name".into()));
     };
@@ -428,17 +428,17 @@ fn run_declared(argv: &[String]) -> Result<Output, RegionError> {
         .map(|r| r.reference.clone())
         .filter(|r| !r.is_empty())
         .unwrap_or_else(|| decl.source.clone());
-    let params: Vec<super::catalog::Param> = decl
+    let params: Vec<catalog::Param> = decl
         .params
         .iter()
-        .map(|p| super::catalog::Param {
+        .map(|p| catalog::Param {
             flag: p.spec_name.clone().leak(),
             symbol: p.symbol.clone().leak(),
             meaning: p.meaning.clone().leak(),
             required: p.default.is_none(),
         })
         .collect();
-    let source = super::Source {
+    let source = itsa::region::Source {
         paper: reference.leak(),
         in_seeds: false,
         origin: "declared model",

@@ -25,6 +25,8 @@ pub fn is_function(f: &str) -> bool {
 
 /// Largest exponent `a ^ e` accepted (beyond it the numbers are useless and slow).
 const MAX_EXPONENT: i64 = 4096;
+/// Largest number of bits of a power's numerator or denominator.
+const MAX_BITS: u64 = 1 << 20;
 /// Largest `n` in `binom(n, k)`.
 const MAX_BINOM: i64 = 1_000_000;
 
@@ -74,6 +76,14 @@ pub fn eval_rational(e: &Expr, env: &Env) -> Result<BigRational, LangError> {
                 }
                 if x.is_zero() && n < 0 {
                     return Err(div_zero(e, env));
+                }
+                let bits = x.numer().bits().max(x.denom().bits());
+                if bits.saturating_mul(n.unsigned_abs()) > MAX_BITS {
+                    return Err(err_at(
+                        e,
+                        env,
+                        format!("the power has more than {MAX_BITS} bits"),
+                    ));
                 }
                 return Ok(num_traits::pow::Pow::pow(&x, n as i32));
             }
@@ -134,7 +144,7 @@ pub fn eval_rational(e: &Expr, env: &Env) -> Result<BigRational, LangError> {
                         if b == 0 {
                             return Err(div_zero(e, env));
                         }
-                        return Ok(rat(a.rem_euclid(b)));
+                        return Ok(rat((a as i128).rem_euclid(b as i128) as i64));
                     }
                     binom(e, env, a, b).map(BigRational::from_integer)
                 }

@@ -165,7 +165,7 @@ impl Declared {
             env.define_graph(name, g.clone());
             known.push(name.clone());
         }
-        if s.model != crate::scheme::spec::INLINE_MODEL && s.origin.text.contains("graphs") {
+        if s.origin.text.contains("graphs") {
             for (name, g) in spec_graphs(s, &env)? {
                 env.define_graph(&name, g);
                 known.push(name);
