@@ -135,7 +135,7 @@ fn run(s: &Spec) -> Report {
     let opts = Options {
         max_failures: 1,
         max_decoders: 0,
-        progress: false,
+        progress: itsa::progress::Progress::none(),
     };
     itsa::verify_scheme(&scheme, &model, &opts)
 }
