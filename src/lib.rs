@@ -5,6 +5,8 @@
 //! condition is a rank identity. Layers, top to bottom:
 //! [`models`] (which checks a model implies) → [`verify`] (the engine) → [`scheme`] (data
 //! model and spec reader) → [`field`] (F_p and the one elimination routine).
+//! [`lang`] is the declaration language (formulas, sets, quantifiers) that declared models
+//! ([`models::declared`], TOML, docs/writing-a-model.md) and parametric specs are written in.
 //! [`region`] holds the closed-form optimal rate regions (exact rationals) that each model
 //! file instantiates, and their renderings (table, JSON, LaTeX, sweeps, SVG).
 //! [`bound`] (feature `bound`) computes Shannon-type LP outer bounds with exact certificates.

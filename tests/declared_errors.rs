@@ -254,3 +254,54 @@ fn itsa_models_lists_the_shipped_declarations() {
     }
     assert!(!out.contains("BROKEN"), "{out}");
 }
+
+#[test]
+fn graph_neighbourhoods_from_the_spec_define_colluder_sets() {
+    // The two neighbours of k on the ring hold every mask of K = 4 users: all four fail.
+    let text = RING
+        .replacen(
+            "for = \"C in coalitions\"",
+            "for = [\"k in users\", \"C in subsets(N(k), size == 2)\"]",
+            1,
+        )
+        .replacen("report = [\"C as T\"]", "report = [\"k\", \"C as T\"]", 1)
+        .replacen("security = 1 }", "security = 4 }", 1)
+        .replacen(
+            "[randomness]",
+            "[graphs]\nN = [[1, 2], [2, 3], [3, 4], [4, 1]]\n\n[randomness]",
+            1,
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "graph.toml", &text);
+    let (code, out, err) = itsa(&["verify", p.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("security           4 checks        4 failed") || out.contains("4 failed"),
+        "{out}"
+    );
+    assert!(out.contains("k={1} T={2,4}"), "{out}");
+    let (code, out, _) = itsa(&["test", p.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    // The closed neighbourhood N[k] has three users: C(3, 2) = 3 pairs per k, 12 checks.
+    let text = text.replacen("subsets(N(k), size == 2)", "subsets(N[k], size == 2)", 1);
+    let p = write(dir.path(), "closed.toml", &text);
+    let (_, out, _) = itsa(&["verify", p.to_str().unwrap()]);
+    assert!(out.contains("12 checks"), "{out}");
+}
+
+#[test]
+fn the_declared_only_specs_verify_and_fail_as_expected() {
+    let (code, out, _) = itsa(&["verify", "specs/summation-K4-T2-zero-sum-keys.toml"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("R  1  ≥ 1  optimal"), "{out}");
+    let (code, out, _) = itsa(&["verify", "specs/ring-masks-custom-colluders.toml"]);
+    assert_eq!(code, 1, "{out}");
+    // Only the coalition {1,3} breaks it, and the report shows the leaking combination.
+    assert!(out.contains("FAIL T={1,3}: leaks 1 symbol(s)"), "{out}");
+    assert!(!out.contains("FAIL T={2}"), "{out}");
+    assert!(out.contains("witness  6·X[2]"), "{out}");
+    assert!(
+        out.contains("(keys cancel; not implied by what it may know)"),
+        "{out}"
+    );
+}

@@ -220,10 +220,10 @@ fn every_hierarchical_spec_agrees_with_the_declaration() {
 fn hierarchical_construction_grid_agrees_with_the_declaration() {
     use itsa::construct::SplitMix64;
     use itsa::models::hierarchical::{construct_draw, construct_params};
-    // The grid of tests/constructions.rs up to K = 5: the optimal key dimension max(d, K−d)
-    // and one below it (broken).
+    // The grid of tests/constructions.rs (2 ≤ K ≤ 7, 1 ≤ d < K, 0 ≤ s < d): the optimal key
+    // dimension max(d, K−d) and one below it (broken).
     let mut n = 0;
-    for k in 2..=5u32 {
+    for k in 2..=7u32 {
         for d in 1..k {
             for s_ in 0..d {
                 let p = construct_params(k, d, s_, None).unwrap();
@@ -250,7 +250,8 @@ fn hierarchical_construction_grid_agrees_with_the_declaration() {
 #[test]
 fn dropout_construction_grid_agrees_with_the_declaration() {
     use itsa::models::dropout::construct_spec;
-    for k in 2..=5u32 {
+    // The grid of tests/constructions.rs: 2 ≤ K ≤ 6, 1 ≤ U < K, 0 ≤ T < U.
+    for k in 2..=6u32 {
         for u in 1..k {
             for t in 0..u {
                 let spec = construct_spec(k, u, t, None).unwrap();

@@ -175,6 +175,60 @@ mod tests {
     }
 
     #[test]
+    fn hostile_input_is_an_error_never_a_panic() {
+        // Deep nesting, long sign chains, huge ranges, powers and windows.
+        let deep = format!("{}1{}", "(".repeat(5000), ")".repeat(5000));
+        assert!(parse_expr(&deep).unwrap_err().message.contains("nested"));
+        assert!(parse_expr(&"-".repeat(5000)).is_err());
+        assert!(parse_expr(&"not ".repeat(5000)).is_err());
+        let many = vec!["k in {1}"; 500].join(", ");
+        assert!(parse_quantifiers(&many)
+            .unwrap_err()
+            .message
+            .contains("quantifiers"));
+        let env = Env::new();
+        for src in [
+            "(-9223372036854775807 - 1)..9223372036854775807",
+            "((2^4096)^4096)^4096",
+            "window({1,2}, 9223372036854775807, 2)",
+            "mod(-9223372036854775807 - 1, -1)",
+            "binom(10000000, 3)",
+            "9223372036854775807 * 2",
+            "2^-100000",
+            "subsets(1..60, size >= 1)",
+            "{k for k in 1..10000000}",
+        ] {
+            let e = parse_expr(src).unwrap();
+            let _ = sets::eval(&e, &env);
+            let _ = formula::eval_rational(&e, &env);
+        }
+        // Pseudo-random strings over the language's alphabet parse or fail cleanly.
+        let alphabet: Vec<char> = "0123456789+-*/^()[]{},.. xkKS\\ininorandnot<=>!=Σ"
+            .chars()
+            .collect();
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            for _ in 0..(x % 24) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                s.push(alphabet[(x % alphabet.len() as u64) as usize]);
+            }
+            if let Ok(e) = parse_expr(&s) {
+                let mut env = Env::new();
+                env.define("K", Value::Int(3));
+                env.define("S", Value::int_set(&[1, 2]));
+                let _ = sets::eval(&e, &env);
+                let _ = formula::eval_rational(&e, &env);
+                let _ = formula::eval_fp(&e, &env, &crate::field::Field::new(7).unwrap());
+            }
+            let _ = parse_quantifiers(&s);
+            let _ = parse_comprehension_str(&s);
+        }
+    }
+
+    #[test]
     fn free_names_skip_bound_variables() {
         let e = parse_expr("sum(binom(K, s) for s in U..K) + T").unwrap();
         let names: Vec<String> = e.free_names().into_iter().map(|(n, _)| n).collect();

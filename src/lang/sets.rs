@@ -245,7 +245,7 @@ pub fn eval(e: &Expr, env: &Env) -> Result<Value, LangError> {
         ExprKind::Bin(op, a, b) => match op {
             BinOp::Range => {
                 let (lo, hi) = (formula::eval_int(a, env)?, formula::eval_int(b, env)?);
-                if hi >= lo && (hi - lo) as u128 + 1 > MAX_SET {
+                if hi >= lo && (hi as i128 - lo as i128) as u128 + 1 > MAX_SET {
                     return Err(err_at(
                         e,
                         env,
@@ -408,7 +408,9 @@ fn call(e: &Expr, f: &str, args: &[Expr], env: &Env) -> Result<Value, LangError>
                 return Ok(Value::Set(vec![]));
             }
             let v = (0..len)
-                .map(|i| s[((start - 1 + i).rem_euclid(n)) as usize].clone())
+                .map(|i| {
+                    s[((start as i128 - 1 + i as i128).rem_euclid(n as i128)) as usize].clone()
+                })
                 .collect();
             Ok(Value::set(v))
         }

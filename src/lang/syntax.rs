@@ -232,7 +232,12 @@ pub(crate) struct Parser<'a> {
     pub src: &'a str,
     toks: Vec<Token>,
     pos: usize,
+    /// Nesting depth (bounded, so a pathological input cannot overflow the stack).
+    depth: usize,
 }
+
+/// Deepest nesting of parentheses, brackets and sub-expressions accepted.
+const MAX_DEPTH: usize = 100;
 
 impl<'a> Parser<'a> {
     pub fn new(src: &'a str) -> Result<Self, LangError> {
@@ -240,6 +245,7 @@ impl<'a> Parser<'a> {
             src,
             toks: lex(src)?,
             pos: 0,
+            depth: 0,
         })
     }
 
@@ -247,7 +253,12 @@ impl<'a> Parser<'a> {
     pub fn new_lenient(src: &'a str) -> Self {
         let mut toks = Vec::new();
         let _ = lex_into(src, &mut toks);
-        Parser { src, toks, pos: 0 }
+        Parser {
+            src,
+            toks,
+            pos: 0,
+            depth: 0,
+        }
     }
 
     /// One atom with an optional exponent.
@@ -363,7 +374,16 @@ impl<'a> Parser<'a> {
     }
 
     pub fn expr(&mut self) -> Result<Expr, LangError> {
-        self.or()
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(LangError::new(
+                self.here(),
+                format!("the expression is nested more than {MAX_DEPTH} levels deep"),
+            ));
+        }
+        let r = self.or();
+        self.depth -= 1;
+        r
     }
 
     fn or(&mut self) -> Result<Expr, LangError> {
@@ -389,8 +409,13 @@ impl<'a> Parser<'a> {
     fn not(&mut self) -> Result<Expr, LangError> {
         let start = self.here().start;
         if self.eat_kw("not") {
-            let e = self.not()?;
-            return Ok(self.node(ExprKind::Not(Box::new(e)), start));
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return Err(LangError::new(self.here(), "too many `not`s in a row"));
+            }
+            let e = self.not();
+            self.depth -= 1;
+            return Ok(self.node(ExprKind::Not(Box::new(e?)), start));
         }
         self.comparison()
     }
@@ -487,8 +512,13 @@ impl<'a> Parser<'a> {
     fn unary(&mut self) -> Result<Expr, LangError> {
         let start = self.here().start;
         if self.eat_op("-") {
-            let e = self.unary()?;
-            return Ok(self.node(ExprKind::Neg(Box::new(e)), start));
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return Err(LangError::new(self.here(), "too many signs in a row"));
+            }
+            let e = self.unary();
+            self.depth -= 1;
+            return Ok(self.node(ExprKind::Neg(Box::new(e?)), start));
         }
         self.power()
     }
@@ -615,6 +645,12 @@ impl<'a> Parser<'a> {
                 filters,
                 span: Span::from(start..self.prev_end()),
             });
+            if out.len() > MAX_DEPTH {
+                return Err(LangError::new(
+                    Span::from(start..self.prev_end()),
+                    format!("more than {MAX_DEPTH} quantifiers in one nest"),
+                ));
+            }
             if self.at_end() || stops.iter().any(|s| self.is_op(s)) {
                 return Ok(out);
             }

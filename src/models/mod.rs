@@ -689,6 +689,11 @@ pub fn list_text() -> String {
         o.push_str(&format!("  {:<18} params: {}\n", c.name, params.join(", ")));
     }
     o.push_str("\ndeclared models (models/*.toml; use by name: model = \"NAME\"):\n");
+    let w = declared::SHIPPED
+        .iter()
+        .map(|(n, _)| n.chars().count())
+        .max()
+        .unwrap_or(0);
     for (name, _) in declared::SHIPPED {
         match declared::shipped(name) {
             Some(Ok(d)) => {
@@ -699,14 +704,14 @@ pub fn list_text() -> String {
                     .collect();
                 let fams: Vec<&str> = d.families.iter().map(|f| f.name.as_str()).collect();
                 o.push_str(&format!(
-                    "  {name:<14} {}\n  {:<14} params: {}; families: locality, {}\n",
+                    "  {name:<w$} {}\n  {:<w$} params: {}; families: locality, {}\n",
                     d.description,
                     "",
                     params.join(", "),
                     fams.join(", ")
                 ));
             }
-            Some(Err(e)) => o.push_str(&format!("  {name:<14} BROKEN DECLARATION: {e}\n")),
+            Some(Err(e)) => o.push_str(&format!("  {name:<w$} BROKEN DECLARATION: {e}\n")),
             None => {}
         }
     }

@@ -38,6 +38,7 @@ const TOP_KEYS: &[&str] = &[
     "randomness",
     "variables",
     "expect",
+    "graphs",
 ];
 
 /// Most names one instance may declare, and most terms its expressions may expand to: an
@@ -94,6 +95,14 @@ pub fn is_parametric(text: &str) -> bool {
     for (k, v) in doc.iter() {
         match k.get_ref().as_ref() {
             "let" | "matrices" => return true,
+            // A graph given by a formula (`N = "{(k, mod(k, K) + 1) for k in 1..K}"`).
+            "graphs" => {
+                if let DeValue::Table(t) = v.get_ref() {
+                    if t.iter().any(|(_, gv)| gv.get_ref().as_str().is_some()) {
+                        return true;
+                    }
+                }
+            }
             "prime" | "input-length" if v.get_ref().as_str().is_some() => return true,
             "inputs" if strings_in(v, &has_for) => return true,
             "params" | "randomness" | "variables" => {
@@ -1439,6 +1448,27 @@ pub fn expand(text: &str, path: &str, overrides: &[(String, i64)]) -> Result<Exp
             w.raw(ctx.raw(ek.span()), ctx.raw(ev.span()));
         }
     }
+    if let Some(v) = doc.get("graphs") {
+        // Edge lists pass through; a string is a set of vertex pairs evaluated at this point.
+        w.section("graphs");
+        for (gk, gv) in table(&ctx, v, "graphs")? {
+            w.origin(Some(gv.span().start));
+            match gv.get_ref() {
+                DeValue::String(s) => {
+                    let e = lang::parse_expr(s).map_err(|e| ctx.in_value(gv, s, e))?;
+                    let val = lang::sets::eval(&e, &env).map_err(|e| ctx.in_value(gv, s, e))?;
+                    let edges = graph_edges(&val).map_err(|m| {
+                        ctx.err(
+                            ctx.value_at(gv, s),
+                            format!("graph `{}`: {m}", gk.get_ref()),
+                        )
+                    })?;
+                    w.raw(ctx.raw(gk.span()), edges);
+                }
+                _ => w.raw(ctx.raw(gk.span()), ctx.raw(gv.span())),
+            }
+        }
+    }
     let (text_out, origins) = w.finish_with_origins();
     Ok(Expansion {
         text: text_out,
@@ -1446,6 +1476,28 @@ pub fn expand(text: &str, path: &str, overrides: &[(String, i64)]) -> Result<Exp
         notes,
         point,
     })
+}
+
+/// `[[1, 2], [2, 3]]` from a set of pairs (tuples or two-element sets) of integers.
+fn graph_edges(v: &Value) -> Result<String, String> {
+    let Value::Set(items) = v else {
+        return Err(format!(
+            "expected a set of vertex pairs such as {{(k, mod(k, K) + 1) for k in 1..K}}, found {} ({v})",
+            v.kind()
+        ));
+    };
+    let mut edges = Vec::new();
+    for it in items {
+        let pair = match it {
+            Value::Tuple(t) | Value::Set(t) if t.len() == 2 => (t[0].as_int(), t[1].as_int()),
+            _ => (None, None),
+        };
+        match pair {
+            (Some(a), Some(b)) => edges.push(format!("[{a}, {b}]")),
+            _ => return Err(format!("`{it}` is not a pair of vertices")),
+        }
+    }
+    Ok(format!("[{}]", edges.join(", ")))
 }
 
 fn is_list(v: &Val) -> bool {
