@@ -22,7 +22,7 @@ import json
 import os
 from fractions import Fraction
 from html import escape as _escape
-from typing import Any, Dict, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from . import _itsa
 from ._display import bound_html, region_html, region_markdown, report_html, report_markdown
@@ -94,16 +94,14 @@ class Report(_JsonResult):
 
     Keys include ``verdict`` (``"verified"`` / ``"violated"``), ``checks``, ``failures``,
     ``families`` (each with ``examples``: the failing sets and their witnesses), ``rates``
-    and ``params`` (the values used). ``r.overridden`` is ``{name: {"spec": value in the file
-    or None, "value": value used}}`` for the parameters :func:`verify` overrode.
+    and ``params`` (the values used); ``overridden`` lists the parameters :func:`verify`
+    overrode, as ``--set`` does.
     """
 
-    def __init__(self, data: Mapping[str, Any], text: str, overridden: Optional[Mapping[str, Any]] = None):
-        super().__init__(data, text)
-        self.overridden: Dict[str, Any] = dict(overridden or {})
-
-    def __reduce__(self):
-        return (type(self), (dict(self), self.text, self.overridden))
+    @property
+    def overridden(self) -> List[str]:
+        """The parameters overridden (``--set``), e.g. ``["colluders=1 (spec: 0)"]``."""
+        return list(self.get("overridden", []))
 
     @property
     def verified(self) -> bool:
@@ -292,7 +290,7 @@ def verify(
             raise ParameterError(f"{opt}: a non-negative integer is needed, got {v!r}")
     if max_checks is not None and (not isinstance(max_checks, int) or max_checks < 0):
         raise ParameterError(f"max_checks: a non-negative integer is needed, got {max_checks!r}")
-    data, text, overridden = _itsa.verify(
+    data, text = _itsa.verify(
         source,
         is_path,
         name,
@@ -302,7 +300,7 @@ def verify(
         bool(force),
         max_checks,
     )
-    return Report(json.loads(data), text, json.loads(overridden))
+    return Report(json.loads(data), text)
 
 
 def _model_params(kwargs: Mapping[str, Any], what: str) -> list:

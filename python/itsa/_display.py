@@ -76,7 +76,7 @@ def report_html(r: Mapping[str, Any]) -> str:
     ]
     overridden = getattr(r, "overridden", None)
     if overridden:
-        ov = ", ".join(f"{k}: {v['spec']} → {v['value']}" for k, v in overridden.items())
+        ov = ", ".join(overridden)
         parts.append(f"<p>parameters overridden: {_e(ov)}</p>")
     rows = []
     for f in r["families"]:
@@ -118,7 +118,7 @@ def report_markdown(r: Mapping[str, Any]) -> str:
     ]
     overridden = getattr(r, "overridden", None)
     if overridden:
-        ov = ", ".join(f"{k}: {v['spec']} → {v['value']}" for k, v in overridden.items())
+        ov = ", ".join(overridden)
         lines += [f"parameters overridden: {ov}", ""]
     lines += [
         _md_table(

@@ -11,11 +11,11 @@ use std::path::Path;
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
 use itsa::construct::{ConstructError, Construction, SplitMix64};
 use itsa::region::RegionError;
-use itsa::scheme::{Param, Scheme, SpecError};
+use itsa::scheme::SpecError;
 use itsa::verify::{render_text, Options};
 
 /// Above this many checks `verify` needs `force=True` (the CLI's default `--max-checks`).
@@ -80,54 +80,7 @@ fn document(v: impl serde::Serialize) -> PyResult<String> {
         .map_err(|e| PyRuntimeError::new_err(e.to_string()))
 }
 
-fn pretty(v: &Value) -> PyResult<String> {
-    serde_json::to_string_pretty(v).map_err(|e| PyRuntimeError::new_err(e.to_string()))
-}
-
-/// Read a spec from a file or from text (`name` is what error messages call it).
-fn read(source: &str, is_path: bool, name: &str) -> Result<Scheme, SpecError> {
-    if is_path {
-        return itsa::scheme::read_spec(Path::new(source));
-    }
-    if source.trim_start().starts_with('{') {
-        itsa::scheme::read_json_spec_str(source, name)
-    } else {
-        itsa::scheme::read_spec_str(source, name)
-    }
-}
-
-/// Override `[params]` entries of a read spec (name as written, or with `_` for `-`).
-/// Returns what was overridden: `{name: {"spec": old value or null, "value": new}}`.
-fn override_params(s: &mut Scheme, params: &[(String, i64)]) -> Map<String, Value> {
-    let mut done = Map::new();
-    for (given, value) in params {
-        let dashed = given.replace('_', "-");
-        let name = if s.param(given).is_some() {
-            given.clone()
-        } else {
-            dashed
-        };
-        let old = match s.params.iter_mut().find(|p| p.name == name) {
-            Some(p) => Some(std::mem::replace(&mut p.value, *value)),
-            None => {
-                // Not in the file: added at the model line (an unknown name is then the
-                // model's "has no parameter" error).
-                s.params.push(Param {
-                    name: name.clone(),
-                    value: *value,
-                    span: s.model_span,
-                });
-                None
-            }
-        };
-        done.insert(name, json!({ "spec": old, "value": value }));
-    }
-    done
-}
-
-/// `itsa verify --json` as (JSON text, text report, JSON of the overridden parameters).
-/// The report stays exactly the CLI's (its `params` show the values used); what was
-/// overridden is returned beside it.
+/// `itsa verify [--set NAME=VALUE ...] --json` as (JSON text, text report).
 #[pyfunction]
 #[pyo3(signature = (source, is_path, name, params, max_failures, max_decoders, force, max_checks))]
 #[allow(clippy::too_many_arguments)] // the keyword arguments of itsa.verify, one to one
@@ -141,24 +94,21 @@ fn verify(
     max_decoders: usize,
     force: bool,
     max_checks: Option<u128>,
-) -> PyResult<(String, String, String)> {
-    let mut scheme = read(source, is_path, name).map_err(|e| spec_error(py, &e, ""))?;
-    let overridden = override_params(&mut scheme, &params);
-    let model = itsa::models::Model::from_scheme(&scheme).map_err(|e| {
-        let note = if overridden.is_empty() {
-            String::new()
-        } else {
-            let given: Vec<String> = overridden
-                .iter()
-                .map(|(k, v)| format!("{k}={}", v["value"]))
-                .collect();
-            format!(
-                " (with parameters overridden from Python: {})",
-                given.join(", ")
-            )
-        };
-        spec_error(py, &e, &note)
-    })?;
+) -> PyResult<(String, String)> {
+    // Overrides go through the library's `--set NAME=VALUE` (flat and parametric specs alike).
+    let load = itsa::LoadOptions {
+        set: params
+            .iter()
+            .map(|(k, v)| format!("{}={v}", k.replace('_', "-")))
+            .collect(),
+        force,
+    };
+    let loaded = if is_path {
+        itsa::load_with(Path::new(source), &load)
+    } else {
+        itsa::load_str_with(source, name, &load)
+    };
+    let (scheme, model, overridden) = loaded.map_err(|e| spec_error(py, &e, ""))?;
     let count = model.count_checks();
     let limit = max_checks.unwrap_or(CHECK_LIMIT);
     if count > limit && !force {
@@ -175,12 +125,9 @@ fn verify(
         max_decoders,
         progress: itsa::progress::Progress::none(),
     };
-    let report = py.detach(|| itsa::verify_scheme(&scheme, &model, &opts));
-    Ok((
-        document(&report)?,
-        render_text(&report),
-        pretty(&Value::Object(overridden))?,
-    ))
+    let mut report = py.detach(|| itsa::verify_scheme(&scheme, &model, &opts));
+    report.header.overridden = overridden;
+    Ok((document(&report)?, render_text(&report)))
 }
 
 /// `itsa region MODEL --json` as (JSON text, text table, LaTeX), for a catalog model.

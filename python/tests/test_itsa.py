@@ -129,15 +129,14 @@ def test_max_failures_limits_the_examples():
 
 def test_parameter_override_breaks_example1_like_the_broken_spec():
     ok = itsa.verify(spec("zhao-sun-example1.toml"))
-    assert ok["verdict"] == "verified" and ok.overridden == {}
+    assert ok["verdict"] == "verified" and ok.overridden == []
     # Example 1 has no noise: against one colluder it leaks, exactly as the spec that says
     # so (broken-example1-against-t1.toml, its [expect] table: security = 12).
     r = itsa.verify(spec("zhao-sun-example1.toml"), colluders=1)
     assert r["verdict"] == "violated"
     assert r["params"]["colluders"] == 1
-    assert r.overridden == {"colluders": {"spec": 0, "value": 1}}
-    assert "overridden" not in r  # the dict stays the CLI's report
-    assert "parameters overridden: colluders: 0 → 1" in r._repr_html_()
+    assert r.overridden == ["colluders=1 (spec: 0)"]  # as `itsa verify --set colluders=1`
+    assert "parameters overridden: colluders=1 (spec: 0)" in r._repr_html_()
     broken = itsa.verify(spec("broken-example1-against-t1.toml"))
     assert [f["failures"] for f in r["families"]] == [f["failures"] for f in broken["families"]]
     assert r.family("security")["failures"] == 12
@@ -145,18 +144,17 @@ def test_parameter_override_breaks_example1_like_the_broken_spec():
     a = itsa.verify(spec("zhao-sun-example1.toml"), params={"min-survivors": 2}, colluders=1)
     b = itsa.verify(spec("zhao-sun-example1.toml"), min_survivors=2, colluders=1)
     assert a.overridden == b.overridden
-    assert a.overridden["min-survivors"] == {"spec": 2, "value": 2}
+    assert a.overridden[0].startswith("min-survivors=2")
     # U = 1 needs second-round messages the file does not declare: a located error
     with pytest.raises(itsa.SpecError, match=r"missing `Y\[1\]\{1\}`") as e:
         itsa.verify(spec("zhao-sun-example1.toml"), min_survivors=1)
-    assert e.value.line is not None and "min-survivors=1" in str(e.value)
+    assert e.value.line is not None
 
 
 def test_unknown_override_is_a_located_error_naming_the_override():
     with pytest.raises(itsa.SpecError) as e:
         itsa.verify(spec("zhao-sun-example1.toml"), bogus=1)
     assert "has no parameter `bogus`" in str(e.value)
-    assert "overridden from Python: bogus=1" in str(e.value)
     with pytest.raises(itsa.ParameterError):
         itsa.verify(spec("zhao-sun-example1.toml"), colluders="two")
 
@@ -197,11 +195,11 @@ def test_unknown_model_points_at_the_model_line():
     text = (SPECS / "zhao-sun-example1.toml").read_text(encoding="utf-8")
     lines = text.splitlines()
     i = lines.index('model = "dropout"')
-    lines[i] = 'model = "summation"'
+    lines[i] = 'model = "no-such-model"'
     with pytest.raises(itsa.SpecError) as e:
         itsa.verify("\n".join(lines), name="x.toml")
     assert e.value.line == i + 1 and e.value.col == 9
-    assert "unknown model `summation`" in e.value.message
+    assert "no-such-model" in e.value.message
 
 
 def test_missing_file():
