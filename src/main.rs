@@ -35,6 +35,9 @@ enum Command {
         spec: PathBuf,
         #[command(flatten)]
         report: ReportArgs,
+        /// Print the failures and decoders as LaTeX equations (amsmath) instead of the text report.
+        #[arg(long, conflicts_with = "json")]
+        latex: bool,
         /// Run even when the number of checks exceeds the safety limit.
         #[arg(long)]
         force: bool,
@@ -107,6 +110,7 @@ fn run() -> Result<ExitCode, CliError> {
         Command::Verify {
             spec,
             report,
+            latex,
             force,
             max_checks,
             shard,
@@ -118,6 +122,7 @@ fn run() -> Result<ExitCode, CliError> {
                 force,
                 max_checks,
                 shard,
+                latex,
             },
         ),
         Command::Export { spec, json } => cli::verify::export(&ctx, &spec, json),

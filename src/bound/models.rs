@@ -1,4 +1,4 @@
-//! The models as entropy problems (models.md §2, §3.1, and one-round secure summation).
+//! The models as entropy problems (docs/models.md#dropout, docs/models.md#multi-server, and one-round secure summation).
 //!
 //! Entropies only: there is no field, so "the sum" is its own random variable S_A with the
 //! properties of Σ_{k∈A} W_k over F_q with uniform inputs: a function of the inputs, uniform
@@ -131,7 +131,7 @@ pub fn summation(k: u32) -> Result<Model, BoundError> {
     })
 }
 
-/// Zhao–Sun two-round secure aggregation with dropouts (models.md §2.1).
+/// Zhao–Sun two-round secure aggregation with dropouts (docs/models.md#dropout).
 pub fn dropout(k: u32, u: u32, t: u32) -> Result<Model, BoundError> {
     if !(2..=4).contains(&k) || u == 0 || u >= k || t >= u {
         return Err(BoundError::Usage(format!(
@@ -239,7 +239,7 @@ pub fn dropout(k: u32, u: u32, t: u32) -> Result<Model, BoundError> {
     })
 }
 
-/// Multi-server secure aggregation with user collusion (models.md §3.1).
+/// Multi-server secure aggregation with user collusion (docs/models.md#multi-server).
 pub fn multi_server(us: u32, vs: u32, t: u32) -> Result<Model, BoundError> {
     if us * vs < 2 || us * vs > 4 || t >= us * vs {
         return Err(BoundError::Usage(format!(

@@ -16,6 +16,8 @@ pub struct Limits {
     pub force: bool,
     pub max_checks: u128,
     pub shard: Option<Part>,
+    /// --latex: print the failures and decoders as equations.
+    pub latex: bool,
 }
 
 /// Exit code of a report: 0 verified with consistent rates, else 1.
@@ -64,7 +66,11 @@ pub fn verify(
         return shard(ctx, &shown, &text, &scheme, &model, part);
     }
     let report = itsa::verify_scheme(&scheme, &model, &args.options(ctx.progress.clone()));
-    print_report(&report, args)?;
+    if limits.latex {
+        print(&verify::latex::render_latex(&report));
+    } else {
+        print_report(&report, args)?;
+    }
     if report.rates.as_ref().is_some_and(|r| r.alarm) {
         ctx.note(&format!(
             "ALARM: {shown}: achieved rates contradict the model's converse (see the rates section)"

@@ -137,16 +137,20 @@ impl Plot {
         );
         let _ = writeln!(s, r##"<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="white"/>"##
         );
-        let _ = writeln!(
-            s,
-            r##"<text x="{left}" y="28" font-size="16" font-weight="bold">{}</text>"##,
-            escape(&self.title)
-        );
-        let _ = writeln!(
-            s,
-            r##"<text x="{left}" y="48" font-size="12" fill="#555">{}</text>"##,
-            escape(&self.subtitle)
-        );
+        if !self.title.is_empty() {
+            let _ = writeln!(
+                s,
+                r##"<text x="{left}" y="28" font-size="16" font-weight="bold">{}</text>"##,
+                escape(&self.title)
+            );
+        }
+        if !self.subtitle.is_empty() {
+            let _ = writeln!(
+                s,
+                r##"<text x="{left}" y="48" font-size="12" fill="#555">{}</text>"##,
+                escape(&self.subtitle)
+            );
+        }
 
         // Bands under everything else.
         for b in &self.bands {

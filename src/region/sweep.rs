@@ -318,12 +318,16 @@ impl Sweep {
             }
         }
         Plot {
-            title: format!("itsa region {}: {}", self.model.name, self.fixed_line()),
-            subtitle: format!(
-                "{} · {} · {}",
-                self.model.source.origin, self.model.source.section, self.model.title
+            // No tool banner: the fixed parameters go into the axis label, a title only
+            // when asked for (--title).
+            title: String::new(),
+            subtitle: String::new(),
+            x_label: format!(
+                "{} (--{}); {}",
+                self.param_symbol(),
+                self.flag(),
+                self.fixed_line()
             ),
-            x_label: format!("{} (--{})", self.param_symbol(), self.flag()),
             y_label: "lower bound on the rate (per input symbol)".into(),
             series,
             markers: self.branch_markers(&cols),
