@@ -346,7 +346,17 @@ fn sweep_with_plot_writes_an_svg_that_parses() {
     assert_eq!(count("circle"), 24);
     let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
     assert!(texts.contains(&"R_ZΣ: U+V+T−2 → UV−1 (T = 6)"), "{texts:?}");
-    assert!(texts.contains(&"T (--colluders)"), "{texts:?}");
+    assert!(
+        texts.contains(&"T (--colluders); U = 3, V = 4"),
+        "{texts:?}"
+    );
+    // No tool banner and no stray text: every text node is a tick, a label or a legend entry.
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t.contains("itsa") || t.contains("writeln")),
+        "{texts:?}"
+    );
     assert!(texts.contains(&"R_X = R_Y = R_Z"), "{texts:?}");
 }
 

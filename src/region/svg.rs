@@ -133,9 +133,11 @@ impl Plot {
         let _ = writeln!(s, r##"<?xml version="1.0" encoding="UTF-8"?>"##);
         let _ = writeln!(
             s,
-            r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="DejaVu Sans, Arial, sans-serif" font-size="13">"#
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="DejaVu Sans, Arial, sans-serif" font-size="13">"##
         );
-        let _ = writeln!(s, r##"<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="white"/>"##
+        let _ = writeln!(
+            s,
+            r##"<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="white"/>"##
         );
         if !self.title.is_empty() {
             let _ = writeln!(

@@ -101,6 +101,11 @@ impl Blocks {
         &self.list[id as usize]
     }
 
+    /// Every block, in registration order (position = id).
+    pub fn iter(&self) -> impl Iterator<Item = &Block> {
+        self.list.iter()
+    }
+
     pub fn id(&self, label: &str) -> Option<BlockId> {
         self.by_label.get(label).copied()
     }
