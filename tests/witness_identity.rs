@@ -109,3 +109,33 @@ fn witnesses_name_rows_of_stacked_variables_by_their_spec_names() {
     assert!(rows.iter().any(|r| r.starts_with("Y[1]{")), "{rows:?}");
     assert!(!rows.iter().any(|r| r.starts_with("R[")), "{rows:?}");
 }
+
+#[test]
+fn a_locality_failure_is_worded_as_one() {
+    // User 1's message uses user 2's key: not a function of what user 1 holds.
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("specs/zhao-sun-example1.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let broken = text.replacen(
+        "\"X[1]\" = \"W[1] + Z[1]\"",
+        "\"X[1]\" = \"W[1] + Z[2]\"",
+        1,
+    );
+    assert_ne!(broken, text);
+    let (scheme, model) = itsa::load_str(&broken, "broken.toml").unwrap();
+    let report = itsa::verify_scheme(&scheme, &model, &Options::default());
+    let out = verify::render_text(&report);
+    let fam = report.family("locality").unwrap();
+    assert!(fam.failures >= 1, "{out}");
+    assert!(
+        out.contains("not local: the message is not a function of what its sender holds"),
+        "{out}"
+    );
+    assert!(
+        out.contains("X[1](1) is not computable by its sender"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("target not decodable, rank deficit 1\n         X[1]"),
+        "{out}"
+    );
+}
