@@ -35,8 +35,8 @@ pub struct OutputArgs {
     /// With --sweep: print CSV instead of a table.
     #[arg(long, requires = "sweep")]
     pub csv: bool,
-    /// With --sweep: also draw the sweep as an SVG line plot into FILE.
-    #[arg(long, value_name = "FILE.svg", requires = "sweep")]
+    /// With --sweep: also draw the sweep as a line plot into FILE (.svg, .pdf, .pgf/.tex).
+    #[arg(long, value_name = "FILE", requires = "sweep")]
     pub plot: Option<PathBuf>,
     /// Draw the region of two rates (x,y), e.g. R1,R2: achievable region, converse lines,
     /// optimal corner, and the points of --spec schemes. Written to -o FILE.
@@ -61,16 +61,16 @@ pub struct OutputArgs {
 /// Figure options (no tool banner is drawn: the title is only what --title says).
 #[derive(Debug, Args)]
 pub struct FigureArgs {
-    /// Title drawn above the plot (--plot and --plot-region; default: none).
+    /// Title drawn above the plot (default: none).
     #[arg(long)]
     pub title: Option<String>,
-    /// --plot-region figure size WxH: 8.5cmx6.5cm (default), 3.5inx2.5in, 240x180 (points).
+    /// Figure size WxH: 8.5cmx6.5cm (default; 15cmx9cm for --plot), 3.5inx2.5in, 240x180 (points).
     #[arg(long, value_name = "WxH")]
     pub size: Option<String>,
-    /// --plot-region font family (SVG font-family; PDF: serif → Times, sans → Helvetica, mono → Courier; PGF uses the document's font).
+    /// Font family (SVG font-family; PDF: serif → Times, sans → Helvetica, mono → Courier; PGF uses the document's font).
     #[arg(long, value_name = "FAMILY", default_value = "serif")]
     pub font_family: String,
-    /// --plot-region font size in points.
+    /// Font size in points.
     #[arg(long, value_name = "PT", default_value_t = 9.0)]
     pub font_size: f64,
 }
@@ -395,11 +395,19 @@ pub fn compute(args: &RegionArgs, progress: &Progress) -> Result<Output, RegionE
     let spec = SweepSpec::parse(spec)?;
     let s = sweep::run(model, &given, &spec)?;
     if let Some(path) = &out.plot {
-        let mut plot = s.plot();
-        if let Some(t) = &out.figure.title {
-            plot.title = t.clone();
+        use itsa::region::figure::{sweep_figure, Format};
+        let format = Format::from_path(path).ok_or_else(|| {
+            RegionError::Usage(format!(
+                "--plot {}: write the plot to a .svg, .pdf, .pgf or .tex file",
+                path.display()
+            ))
+        })?;
+        let mut style = out.figure.style()?;
+        if out.figure.size.is_none() {
+            // A sweep needs more room than a region corner: 15 cm × 9 cm.
+            (style.width, style.height) = (15.0 / 2.54 * 72.0, 9.0 / 2.54 * 72.0);
         }
-        std::fs::write(path, plot.render())
+        std::fs::write(path, sweep_figure(&s.plot(), &style, format))
             .map_err(|e| RegionError::Usage(format!("--plot {}: {e}", path.display())))?;
     }
     let stdout = if out.json {

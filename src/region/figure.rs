@@ -358,6 +358,239 @@ impl TwoRate {
     }
 }
 
+/// A `--sweep … --plot FILE` line plot (bounds against the swept parameter) drawn on the
+/// same canvas as the region figure: SVG, PDF or PGF, with the style's size and fonts and the
+/// legend under the plot instead of beside it.
+pub fn sweep_figure(plot: &super::svg::Plot, style: &Style, format: Format) -> Vec<u8> {
+    let mut c = Canvas::new(style);
+    let fs = style.font_size;
+    // Legend rows under the x-axis label: as many entries per row as fit.
+    let entries: Vec<(String, Option<usize>)> = plot
+        .series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (rich_name_in(&s.label), Some(i)))
+        .chain({
+            let mut kinds: Vec<String> = Vec::new();
+            for b in &plot.bands {
+                if !kinds.contains(&b.label) {
+                    kinds.push(b.label.clone());
+                }
+            }
+            kinds.into_iter().map(|k| (k, None))
+        })
+        .collect();
+    let entry_w = |t: &str| 2.6 * fs + 0.55 * fs * t.chars().count() as f64 + 1.2 * fs;
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut used = 0.0;
+    for (i, (t, _)) in entries.iter().enumerate() {
+        let w = entry_w(t);
+        if used + w > style.width - 2.0 * fs && !rows.last().is_some_and(Vec::is_empty) {
+            rows.push(Vec::new());
+            used = 0.0;
+        }
+        rows.last_mut().map(|r| r.push(i));
+        used += w;
+    }
+    let legend_h = rows.len() as f64 * 1.4 * fs;
+    let top_pad = if style.title.is_some() {
+        2.2 * fs
+    } else {
+        0.8 * fs
+    };
+    let (l, b) = (3.6 * fs, 3.0 * fs + legend_h + 0.6 * fs);
+    let (r, t) = (style.width - 1.0 * fs, style.height - top_pad);
+    if let Some(title) = &style.title {
+        c.text(
+            (l + r) / 2.0,
+            style.height - 1.3 * fs,
+            &Label::new(title.clone(), latex_escape(title)),
+            fs * 1.1,
+            Anchor::Middle,
+        );
+    }
+    let pts = || plot.series.iter().flat_map(|s| s.points.iter().flatten());
+    let (mut x0, mut x1) = pts()
+        .map(|p| p.0)
+        .chain(plot.bands.iter().flat_map(|b| [b.from + 0.5, b.to - 0.5]))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, z), x| {
+            (a.min(x), z.max(x))
+        });
+    if !x0.is_finite() {
+        (x0, x1) = (0.0, 1.0);
+    }
+    (x0, x1) = (x0 - 0.5, x1 + 0.5);
+    let ymax = pts()
+        .map(|p| p.1)
+        .filter(|y| y.is_finite())
+        .fold(0.0, f64::max);
+    let ymax = if ymax > 0.0 { ymax } else { 1.0 };
+    let ystep = super::svg::nice_step(ymax, 6.0);
+    let y1 = ((ymax * 1.08) / ystep).ceil() * ystep;
+    let xstep = super::svg::nice_step(x1 - x0, 10.0).max(1.0);
+    let px = |x: f64| l + (x - x0) / (x1 - x0) * (r - l);
+    let py = |y: f64| b + y / y1 * (t - b);
+    for band in &plot.bands {
+        let (a, z) = (px(band.from.max(x0)), px(band.to.min(x1)));
+        c.polygon(&[(a, b), (z, b), (z, t), (a, t)], band_color(&band.label));
+    }
+    let mut y = 0.0;
+    while y <= y1 + 1e-9 {
+        c.line(l, py(y), r, py(y), GRID);
+        let s = super::svg::tick_label(y);
+        c.text(
+            l - 0.5 * fs,
+            py(y) - 0.35 * fs,
+            &Label::new(s.clone(), s),
+            fs,
+            Anchor::End,
+        );
+        y += ystep;
+    }
+    let mut x = (x0 / xstep).ceil() * xstep;
+    while x <= x1 + 1e-9 {
+        c.line(px(x), b, px(x), b - 0.3 * fs, AXIS);
+        let s = super::svg::tick_label(x);
+        c.text(
+            px(x),
+            b - 1.3 * fs,
+            &Label::new(s.clone(), s),
+            fs,
+            Anchor::Middle,
+        );
+        x += xstep;
+    }
+    c.line(l, b, r, b, AXIS);
+    c.line(l, b, l, t, AXIS);
+    c.text(
+        (l + r) / 2.0,
+        b - 2.6 * fs,
+        &Label::new(plot.x_label.clone(), latex_escape(&plot.x_label)),
+        fs,
+        Anchor::Middle,
+    );
+    c.text(
+        0.9 * fs,
+        (b + t) / 2.0,
+        &Label::new(plot.y_label.clone(), latex_escape(&plot.y_label)),
+        fs,
+        Anchor::Middle,
+    );
+    for (i, m) in plot.markers.iter().enumerate() {
+        let x = px(m.x);
+        c.line(x, b, x, t, MARKER);
+        let (dx, anchor) = if x > (l + r) / 2.0 {
+            (-0.4 * fs, Anchor::End)
+        } else {
+            (0.4 * fs, Anchor::Start)
+        };
+        let label = rich_name_in(&m.label);
+        c.text(
+            x + dx,
+            t - (1.2 + 1.2 * i as f64) * fs,
+            &Label::new(label, latex_escape(&m.label)),
+            0.85 * fs,
+            anchor,
+        );
+    }
+    for (i, ser) in plot.series.iter().enumerate() {
+        let stroke = Stroke {
+            color: PALETTE[i % PALETTE.len()],
+            width: (1.6 - 0.3 * i as f64).max(0.8),
+            dash: DASHES[i % DASHES.len()],
+        };
+        let mut run: Vec<(f64, f64)> = Vec::new();
+        for p in &ser.points {
+            match p {
+                Some((x, y)) if y.is_finite() => {
+                    run.push((px(*x), py(*y)));
+                    c.circle(px(*x), py(*y), 0.22 * fs, true, stroke.color);
+                }
+                _ => {
+                    c.polyline(&run, stroke);
+                    run.clear();
+                }
+            }
+        }
+        c.polyline(&run, stroke);
+    }
+    // The legend.
+    for (row, items) in rows.iter().enumerate() {
+        let ly = 0.8 * fs + (rows.len() - 1 - row) as f64 * 1.4 * fs;
+        let mut lx = l;
+        for &i in items {
+            let (text, series) = &entries[i];
+            match series {
+                Some(k) => c.line(
+                    lx,
+                    ly + 0.35 * fs,
+                    lx + 2.0 * fs,
+                    ly + 0.35 * fs,
+                    Stroke {
+                        color: PALETTE[k % PALETTE.len()],
+                        width: 1.4,
+                        dash: DASHES[k % DASHES.len()],
+                    },
+                ),
+                None => c.polygon(
+                    &[
+                        (lx, ly),
+                        (lx + 2.0 * fs, ly),
+                        (lx + 2.0 * fs, ly + 0.8 * fs),
+                        (lx, ly + 0.8 * fs),
+                    ],
+                    band_color(text),
+                ),
+            }
+            c.text(
+                lx + 2.5 * fs,
+                ly,
+                &Label::new(text.clone(), latex_escape(&text.replace('_', " "))),
+                0.9 * fs,
+                Anchor::Start,
+            );
+            lx += entry_w(text);
+        }
+    }
+    match format {
+        Format::Svg => c.svg().into_bytes(),
+        Format::Pgf => c.pgf().into_bytes(),
+        Format::Pdf => c.pdf(),
+    }
+}
+
+fn band_color(label: &str) -> (u8, u8, u8) {
+    if label == "infeasible" {
+        (228, 228, 228)
+    } else {
+        (255, 241, 184)
+    }
+}
+
+/// Rate names inside a longer label (`R_ZΣ: U+V+T−2 → UV−1`): `R_X` → subscript X. Only the
+/// first character after `_` up to a space or punctuation is lowered.
+fn rich_name_in(label: &str) -> String {
+    let mut out = String::new();
+    let mut chars = label.chars().peekable();
+    while let Some(ch) = chars.next() {
+        if ch == '_' {
+            let mut sub = String::new();
+            while let Some(&c) = chars.peek() {
+                if c.is_alphanumeric() {
+                    sub.push(c);
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            let _ = write!(out, "_{{{sub}}}");
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
 /// `R1` → `R_1`, `R_SΣ` stays: rate names as rich text with a subscript.
 fn rich_name(n: &str) -> String {
     if n.contains('_') {
@@ -398,7 +631,8 @@ fn latex_escape(s: &str) -> String {
 struct Stroke {
     color: (u8, u8, u8),
     width: f64,
-    dash: bool,
+    /// Dash pattern in points (empty: solid).
+    dash: &'static [f64],
 }
 
 const BLACK: (u8, u8, u8) = (0, 0, 0);
@@ -406,13 +640,24 @@ const GREY_FILL: (u8, u8, u8) = (225, 232, 240);
 const AXIS: Stroke = Stroke {
     color: BLACK,
     width: 0.6,
-    dash: false,
+    dash: &[],
 };
 const CONVERSE: Stroke = Stroke {
     color: (31, 78, 140),
     width: 1.0,
-    dash: true,
+    dash: &[4.0, 2.0],
 };
+const GRID: Stroke = Stroke {
+    color: (221, 221, 221),
+    width: 0.4,
+    dash: &[],
+};
+const MARKER: Stroke = Stroke {
+    color: (68, 68, 68),
+    width: 0.6,
+    dash: &[3.0, 3.0],
+};
+const DASHES: [&[f64]; 4] = [&[], &[6.0, 3.0], &[2.0, 2.0], &[7.0, 3.0, 2.0, 3.0]];
 const PALETTE: [(u8, u8, u8); 5] = [
     (200, 40, 40),
     (40, 140, 60),
@@ -430,6 +675,7 @@ enum Anchor {
 
 enum Item {
     Line(f64, f64, f64, f64, Stroke),
+    Polyline(Vec<(f64, f64)>, Stroke),
     Polygon(Vec<(f64, f64)>, (u8, u8, u8)),
     Circle(f64, f64, f64, bool, (u8, u8, u8)),
     /// x, y (baseline), label, size, anchor, rotated (y-axis label: drawn vertically).
@@ -477,6 +723,26 @@ fn runs(text: &str) -> Vec<(String, bool)> {
     out
 }
 
+fn svg_dash(st: &Stroke) -> String {
+    if st.dash.is_empty() {
+        String::new()
+    } else {
+        let d: Vec<String> = st.dash.iter().map(|v| format!("{v}")).collect();
+        format!(r#" stroke-dasharray="{}""#, d.join(" "))
+    }
+}
+
+fn pgf_dash(st: &Stroke) -> String {
+    if st.dash.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(",dash pattern=");
+    for (i, d) in st.dash.iter().enumerate() {
+        let _ = write!(out, "{}{d}pt ", if i % 2 == 0 { "on " } else { "off " });
+    }
+    out.trim_end().to_string()
+}
+
 fn xml(s: &str) -> String {
     super::svg::escape(s)
 }
@@ -493,6 +759,12 @@ impl Canvas {
 
     fn line(&mut self, x1: f64, y1: f64, x2: f64, y2: f64, s: Stroke) {
         self.items.push(Item::Line(x1, y1, x2, y2, s));
+    }
+
+    fn polyline(&mut self, pts: &[(f64, f64)], s: Stroke) {
+        if pts.len() > 1 {
+            self.items.push(Item::Polyline(pts.to_vec(), s));
+        }
     }
 
     fn polygon(&mut self, pts: &[(f64, f64)], fill: (u8, u8, u8)) {
@@ -523,12 +795,22 @@ impl Canvas {
         let rgb = |c: (u8, u8, u8)| format!("rgb({},{},{})", c.0, c.1, c.2);
         for it in &self.items {
             match it {
+                Item::Polyline(pts, st) => {
+                    let p: Vec<String> = pts
+                        .iter()
+                        .map(|(x, y)| format!("{x:.2},{:.2}", h - y))
+                        .collect();
+                    let _ = writeln!(
+                        s,
+                        r#"<polyline points="{}" fill="none" stroke="{}" stroke-width="{}"{}/>"#,
+                        p.join(" "),
+                        rgb(st.color),
+                        st.width,
+                        svg_dash(st)
+                    );
+                }
                 Item::Line(x1, y1, x2, y2, st) => {
-                    let dash = if st.dash {
-                        r#" stroke-dasharray="4 2""#
-                    } else {
-                        ""
-                    };
+                    let dash = svg_dash(st);
                     let _ = writeln!(
                         s,
                         r#"<line x1="{x1:.2}" y1="{:.2}" x2="{x2:.2}" y2="{:.2}" stroke="{}" stroke-width="{}"{dash}/>"#,
@@ -617,7 +899,21 @@ impl Canvas {
                         "\\draw[color={},line width={}pt{}] ({x1:.2},{y1:.2}) -- ({x2:.2},{y2:.2});",
                         rgb(st.color),
                         st.width,
-                        if st.dash { ",dash pattern=on 4pt off 2pt" } else { "" }
+                        pgf_dash(st)
+                    );
+                }
+                Item::Polyline(pts, st) => {
+                    let p: Vec<String> = pts
+                        .iter()
+                        .map(|(x, y)| format!("({x:.2},{y:.2})"))
+                        .collect();
+                    let _ = writeln!(
+                        s,
+                        "\\draw[color={},line width={}pt{}] {};",
+                        rgb(st.color),
+                        st.width,
+                        pgf_dash(st),
+                        p.join(" -- ")
                     );
                 }
                 Item::Polygon(pts, fill) => {
@@ -708,11 +1004,32 @@ impl Canvas {
                         st.color.2 as f32 / 255.0,
                     );
                     c.set_line_width(f(st.width));
-                    if st.dash {
-                        c.set_dash_pattern([4.0, 2.0], 0.0);
+                    if !st.dash.is_empty() {
+                        c.set_dash_pattern(st.dash.iter().map(|&d| d as f32), 0.0);
                     }
                     c.move_to(f(*x1), f(*y1));
                     c.line_to(f(*x2), f(*y2));
+                    c.stroke();
+                    c.restore_state();
+                }
+                Item::Polyline(pts, st) => {
+                    c.save_state();
+                    c.set_stroke_rgb(
+                        st.color.0 as f32 / 255.0,
+                        st.color.1 as f32 / 255.0,
+                        st.color.2 as f32 / 255.0,
+                    );
+                    c.set_line_width(f(st.width));
+                    if !st.dash.is_empty() {
+                        c.set_dash_pattern(st.dash.iter().map(|&d| d as f32), 0.0);
+                    }
+                    for (i, (x, y)) in pts.iter().enumerate() {
+                        if i == 0 {
+                            c.move_to(f(*x), f(*y));
+                        } else {
+                            c.line_to(f(*x), f(*y));
+                        }
+                    }
                     c.stroke();
                     c.restore_state();
                 }
@@ -879,6 +1196,50 @@ mod tests {
         assert!(parse_size("8cm").is_err());
         assert!(parse_size("1x1").is_err());
         assert!(parse_size("8furlongx6cm").is_err());
+    }
+
+    #[test]
+    fn sweeps_draw_gaps_as_separate_polylines() {
+        use crate::region::svg::{Band, Marker, Plot, Series};
+        let plot = Plot {
+            title: String::new(),
+            subtitle: String::new(),
+            x_label: "x".into(),
+            y_label: "y".into(),
+            series: vec![Series {
+                label: "R".into(),
+                points: vec![
+                    Some((0.0, 1.0)),
+                    Some((1.0, 2.0)),
+                    None,
+                    Some((3.0, 1.0)),
+                    Some((4.0, 1.0)),
+                ],
+            }],
+            markers: vec![Marker {
+                x: 2.0,
+                label: "a → b".into(),
+            }],
+            bands: vec![Band {
+                from: 1.5,
+                to: 2.5,
+                label: "infeasible".into(),
+            }],
+        };
+        let st = Style::default();
+        let svg = String::from_utf8(sweep_figure(&plot, &st, Format::Svg)).unwrap();
+        assert_eq!(svg.matches("<polyline").count(), 2);
+        assert_eq!(svg.matches("<circle").count(), 4);
+        assert!(svg.contains("a → b"));
+        assert!(svg.ends_with("</svg>\n"));
+        assert_eq!(
+            svg.as_bytes(),
+            sweep_figure(&plot, &st, Format::Svg),
+            "deterministic"
+        );
+        let pgf = String::from_utf8(sweep_figure(&plot, &st, Format::Pgf)).unwrap();
+        assert_eq!(pgf.matches(" -- (").count() >= 2, true);
+        assert!(sweep_figure(&plot, &st, Format::Pdf).starts_with(b"%PDF-"));
     }
 
     #[test]
