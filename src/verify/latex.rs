@@ -151,7 +151,7 @@ pub fn render_latex(r: &Report) -> String {
         let _ = writeln!(
             o,
             "\n\\paragraph{{{} ({} of {} checks fail).}}",
-            text_escape(&f.name),
+            text_escape(f.name),
             f.failures,
             f.checks
         );
