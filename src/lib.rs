@@ -5,6 +5,8 @@
 //! condition is a rank identity. Layers, top to bottom:
 //! [`models`] (which checks a model implies) → [`verify`] (the engine) → [`scheme`] (data
 //! model and spec reader) → [`field`] (F_p and the one elimination routine).
+//! [`lang`] is the declaration language (formulas, sets, quantifiers) that declared models
+//! ([`models::declared`], TOML, docs/writing-a-model.md) and parametric specs are written in.
 //! [`region`] holds the closed-form optimal rate regions (exact rationals) that each model
 //! file instantiates, and their renderings (table, JSON, LaTeX, sweeps, SVG).
 //! [`bound`] (feature `bound`) computes Shannon-type LP outer bounds with exact certificates.
@@ -14,7 +16,9 @@ pub mod bound;
 pub mod coded;
 pub mod construct;
 pub mod field;
+pub mod lang;
 pub mod models;
+pub mod param;
 pub mod progress;
 pub mod region;
 pub mod scheme;
@@ -63,6 +67,78 @@ pub fn load_str(
     };
     let m = models::Model::from_scheme(&s)?;
     Ok((s, m))
+}
+
+/// How [`load_with`] reads a spec: parameter overrides (`--set NAME=VALUE`) and `force`
+/// (expand a declared model beyond its check budget).
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub set: Vec<String>,
+    pub force: bool,
+}
+
+/// [`load`] with overrides; also returns the overrides applied (for the report header).
+pub fn load_with(
+    path: &Path,
+    opts: &LoadOptions,
+) -> Result<(scheme::Scheme, models::Model, Vec<String>), scheme::SpecError> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    if let Some(r) = load_parametric(&text, &path.display().to_string(), opts) {
+        return r;
+    }
+    finish_load(scheme::read_spec(path)?, opts)
+}
+
+/// A parametric spec is instantiated at the --set values (its construction changes with
+/// them); `None` for a flat spec, which keeps its scheme and gets the model's parameters
+/// overridden ([`models::apply_overrides`]).
+type Loaded = (scheme::Scheme, models::Model, Vec<String>);
+fn load_parametric(
+    text: &str,
+    name: &str,
+    opts: &LoadOptions,
+) -> Option<Result<Loaded, scheme::SpecError>> {
+    if !param::is_parametric(text) {
+        return None;
+    }
+    Some((|| {
+        let over = param::parse_sets(text, name, &opts.set)?;
+        let s = param::read(text, name, &over)?;
+        let m = models::Model::from_scheme_with(
+            &s,
+            models::declared::instance::LoadOptions { force: opts.force },
+        )?;
+        Ok((s, m, opts.set.clone()))
+    })())
+}
+
+/// [`load_str`] with overrides.
+pub fn load_str_with(
+    text: &str,
+    name: &str,
+    opts: &LoadOptions,
+) -> Result<(scheme::Scheme, models::Model, Vec<String>), scheme::SpecError> {
+    if let Some(r) = load_parametric(text, name, opts) {
+        return r;
+    }
+    let s = if text.trim_start().starts_with('{') {
+        scheme::read_json_spec_str(text, name)?
+    } else {
+        scheme::read_spec_str(text, name)?
+    };
+    finish_load(s, opts)
+}
+
+fn finish_load(
+    mut s: scheme::Scheme,
+    opts: &LoadOptions,
+) -> Result<(scheme::Scheme, models::Model, Vec<String>), scheme::SpecError> {
+    let changed = models::apply_overrides(&mut s, &opts.set)?;
+    let m = models::Model::from_scheme_with(
+        &s,
+        models::declared::instance::LoadOptions { force: opts.force },
+    )?;
+    Ok((s, m, changed))
 }
 
 /// Verify a loaded scheme: evaluate every check of its model, then put the achieved rates

@@ -47,7 +47,28 @@ enum Command {
         /// Verify only part i of n (e.g. 2/4) and print a shard report (JSON) for `itsa merge`.
         #[arg(long, value_name = "i/n")]
         shard: Option<itsa::verify::Part>,
+        /// Override a parameter (repeatable), e.g. --set colluders=2 or --set T=U-1. A flat
+        /// spec keeps its scheme and changes the model's parameter; a parametric spec is
+        /// instantiated at the new value.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+        /// Verify a parametric spec at every point of a grid, e.g. 'K=3..8, U=1..K-1, T=0..U-1'.
+        #[arg(long, value_name = "GRID", conflicts_with = "shard")]
+        grid: Option<String>,
     },
+    /// Print a parametric spec instantiated at its parameters (--set) as a flat spec.
+    Expand {
+        /// The parametric spec (TOML); `-` reads standard input.
+        spec: PathBuf,
+        /// Set a parameter, e.g. --set K=5 (repeatable; values are formulas).
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+        /// Write the flat spec to FILE instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// List the models: compiled ones and the shipped declarations (models/*.toml).
+    Models,
     /// Write a spec's rows and check list (with column labels) for other tools; see docs/cli.md.
     Export {
         /// The spec file (TOML or JSON); `-` reads standard input.
@@ -92,6 +113,9 @@ enum Command {
         /// Also write the results as JUnit XML to this file.
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
+        /// Override a parameter in every spec (repeatable), e.g. --set colluders=2.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
     },
     /// Print a shell completion script (e.g. `itsa completions bash > ~/.local/share/bash-completion/completions/itsa`).
     Completions {
@@ -110,10 +134,29 @@ fn run() -> Result<ExitCode, CliError> {
         Command::Verify {
             spec,
             report,
+            force,
+            max_checks,
+            shard: _,
+            set,
+            grid: Some(g),
+            ..
+        } => cli::param::verify_grid(
+            &ctx,
+            &spec,
+            &set,
+            &g,
+            &report,
+            if force { u128::MAX } else { max_checks },
+        ),
+        Command::Verify {
+            spec,
+            report,
             latex,
             force,
             max_checks,
             shard,
+            set,
+            grid: None,
         } => cli::verify::verify(
             &ctx,
             &spec,
@@ -123,8 +166,12 @@ fn run() -> Result<ExitCode, CliError> {
                 max_checks,
                 shard,
                 latex,
+                set,
             },
         ),
+        Command::Expand { spec, set, output } => {
+            cli::param::expand(&ctx, &spec, &set, output.as_deref())
+        }
         Command::Export { spec, json } => cli::verify::export(&ctx, &spec, json),
         Command::Merge {
             shards,
@@ -136,8 +183,21 @@ fn run() -> Result<ExitCode, CliError> {
         #[cfg(feature = "bound")]
         Command::Bound(args) => cli::bound::run(&ctx, &args),
         Command::Lcc(args) => cli::lcc::run_command(&ctx, &args),
-        Command::Test { paths, json, junit } => {
-            cli::suite::run(&ctx, &paths, json, junit.as_deref())
+        Command::Test {
+            paths,
+            json,
+            junit,
+            set,
+        } => cli::suite::run(
+            &ctx,
+            &paths,
+            json,
+            junit.as_deref(),
+            &itsa::LoadOptions { set, force: false },
+        ),
+        Command::Models => {
+            cli::print(&itsa::models::list_text());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Completions { shell } => {
             cli::docs::completions::<Cli>(shell);

@@ -10,10 +10,11 @@ pub fn run(
     paths: &[PathBuf],
     json: bool,
     junit: Option<&Path>,
+    load: &itsa::LoadOptions,
 ) -> Result<ExitCode, CliError> {
     let report = if paths.len() == 1 && paths[0].as_os_str() == "-" {
         let (text, name) = super::read_input(&paths[0])?;
-        itsa::suite::run_text(&text, &name)
+        itsa::suite::run_text_loading(&text, &name, load)
     } else {
         let files = itsa::suite::collect(paths).map_err(CliError::Message)?;
         if files.is_empty() {
@@ -21,7 +22,7 @@ pub fn run(
                 "no *.toml or *.json specs found under the given paths",
             ));
         }
-        itsa::suite::run_with(&files, &ctx.progress)
+        itsa::suite::run_loading(&files, &ctx.progress, load)
     };
     if let Some(path) = junit {
         super::write_file(path, itsa::suite::junit::render(&report))?;

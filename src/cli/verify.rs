@@ -18,6 +18,8 @@ pub struct Limits {
     pub shard: Option<Part>,
     /// --latex: print the failures and decoders as equations.
     pub latex: bool,
+    /// `--set NAME=VALUE` parameter overrides.
+    pub set: Vec<String>,
 }
 
 /// Exit code of a report: 0 verified with consistent rates, else 1.
@@ -42,10 +44,22 @@ pub fn verify(
     limits: Limits,
 ) -> Result<ExitCode, CliError> {
     let (text, shown) = super::read_input(spec)?;
-    let (scheme, model) = if spec.as_os_str() == "-" {
-        itsa::load_str(&text, &shown)?
+    let load = itsa::LoadOptions {
+        set: limits.set.clone(),
+        force: limits.force,
+    };
+    // A parametric spec: instantiated at the --set values; its random matrices (with their
+    // seeds) are printed with the report.
+    let mut notes = Vec::new();
+    let (scheme, model, overridden) = if itsa::param::is_parametric(&text) {
+        let over = itsa::param::parse_sets(&text, &shown, &limits.set)?;
+        let inst = itsa::param::instantiate(&text, &shown, &over)?;
+        notes = inst.notes;
+        (inst.scheme, inst.model, limits.set.clone())
+    } else if spec.as_os_str() == "-" {
+        itsa::load_str_with(&text, &shown, &load)?
     } else {
-        itsa::load(spec)?
+        itsa::load_with(spec, &load)?
     };
     let count = model.count_checks();
     if count > limits.max_checks && !limits.force {
@@ -65,10 +79,21 @@ pub fn verify(
     if let Some(part) = limits.shard {
         return shard(ctx, &shown, &text, &scheme, &model, part);
     }
-    let report = itsa::verify_scheme(&scheme, &model, &args.options(ctx.progress.clone()));
+    let mut report = itsa::verify_scheme(&scheme, &model, &args.options(ctx.progress.clone()));
+    report.header.overridden = overridden;
     if limits.latex {
         print(&verify::latex::render_latex(&report));
+    } else if notes.is_empty() {
+        print_report(&report, args)?;
+    } else if args.json {
+        let mut v = serde_json::to_value(&report)
+            .map_err(|e| CliError::msg(format!("internal error: cannot serialise: {e}")))?;
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert("matrices".into(), serde_json::json!(notes));
+        }
+        print_json(v)?;
     } else {
+        print(&format!("{}\n", notes.join("\n")));
         print_report(&report, args)?;
     }
     if report.rates.as_ref().is_some_and(|r| r.alarm) {

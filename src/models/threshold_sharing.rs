@@ -23,7 +23,7 @@ use crate::verify::{BlockId, Blocks, Check, Condition, Family, Plan};
 pub const SOURCE: &str =
     "Mansouri, Önen, Ben Jaballah (seed 001), linear skeleton of docs/models.md#threshold-skeleton";
 
-const PARAMS: &[ParamSpec] = &[
+pub(crate) const PARAMS: &[ParamSpec] = &[
     ParamSpec {
         name: "clients",
         symbol: "n",

@@ -81,12 +81,21 @@ pub fn run(files: &[PathBuf]) -> SuiteReport {
 
 /// [`run`], reporting one unit per spec to `progress`.
 pub fn run_with(files: &[PathBuf], progress: &crate::progress::Progress) -> SuiteReport {
+    run_loading(files, progress, &crate::LoadOptions::default())
+}
+
+/// [`run_with`], loading every spec with `load` (`itsa test --set NAME=VALUE`).
+pub fn run_loading(
+    files: &[PathBuf],
+    progress: &crate::progress::Progress,
+    load: &crate::LoadOptions,
+) -> SuiteReport {
     let start = Instant::now();
     let task = progress.task("specs", Some(files.len() as u64));
     let results: Vec<SpecResult> = files
         .par_iter()
         .map(|f| {
-            let r = check(f);
+            let r = check(f, load);
             task.advance(1);
             r
         })
@@ -97,15 +106,14 @@ pub fn run_with(files: &[PathBuf], progress: &crate::progress::Progress) -> Suit
 
 /// The suite report of one spec given as text (`itsa test -`: standard input).
 pub fn run_text(text: &str, name: &str) -> SuiteReport {
+    run_text_loading(text, name, &crate::LoadOptions::default())
+}
+
+/// [`run_text`] with overrides.
+pub fn run_text_loading(text: &str, name: &str, load: &crate::LoadOptions) -> SuiteReport {
     let start = Instant::now();
-    summarise(
-        vec![check_loaded(
-            name.to_string(),
-            crate::load_str(text, name),
-            start,
-        )],
-        start,
-    )
+    let loaded = crate::load_str_with(text, name, load).map(|(s, m, _)| (s, m));
+    summarise(vec![check_loaded(name.to_string(), loaded, start)], start)
 }
 
 fn summarise(results: Vec<SpecResult>, start: Instant) -> SuiteReport {
@@ -119,9 +127,10 @@ fn summarise(results: Vec<SpecResult>, start: Instant) -> SuiteReport {
     }
 }
 
-fn check(path: &Path) -> SpecResult {
+fn check(path: &Path, load: &crate::LoadOptions) -> SpecResult {
     let start = Instant::now();
-    check_loaded(path.display().to_string(), crate::load(path), start)
+    let loaded = crate::load_with(path, load).map(|(s, m, _)| (s, m));
+    check_loaded(path.display().to_string(), loaded, start)
 }
 
 fn check_loaded(
