@@ -151,6 +151,9 @@ pub fn verify_scheme(
     let plan = model.plan(scheme);
     let mut report = verify::run(scheme, &plan, model.header(scheme), opts);
     report.rates = Some(model.rates(scheme, report.verdict == verify::Verdict::Verified));
+    if let Some((set, per)) = model.pair_sets() {
+        report.label_pairs(set, per);
+    }
     report
 }
 
@@ -175,5 +178,8 @@ pub fn report_from_outcomes(
     let mut report =
         verify::report_from_outcomes(scheme, &plan, model.header(scheme), opts, outcomes, start);
     report.rates = Some(model.rates(scheme, report.verdict == verify::Verdict::Verified));
+    if let Some((set, per)) = model.pair_sets() {
+        report.label_pairs(set, per);
+    }
     Ok(report)
 }

@@ -35,6 +35,9 @@ enum Command {
         spec: PathBuf,
         #[command(flatten)]
         report: ReportArgs,
+        /// Print the failures and decoders as LaTeX equations (amsmath) instead of the text report.
+        #[arg(long, conflicts_with = "json")]
+        latex: bool,
         /// Run even when the number of checks exceeds the safety limit.
         #[arg(long)]
         force: bool,
@@ -136,6 +139,7 @@ fn run() -> Result<ExitCode, CliError> {
             shard: _,
             set,
             grid: Some(g),
+            ..
         } => cli::param::verify_grid(
             &ctx,
             &spec,
@@ -147,6 +151,7 @@ fn run() -> Result<ExitCode, CliError> {
         Command::Verify {
             spec,
             report,
+            latex,
             force,
             max_checks,
             shard,
@@ -160,6 +165,7 @@ fn run() -> Result<ExitCode, CliError> {
                 force,
                 max_checks,
                 shard,
+                latex,
                 set,
             },
         ),

@@ -344,10 +344,32 @@ fn sweep_with_plot_writes_an_svg_that_parses() {
     let count = |tag: &str| doc.descendants().filter(|n| n.has_tag_name(tag)).count();
     assert_eq!(count("polyline"), 2, "R_X = R_Y = R_Z merged, and R_ZΣ");
     assert_eq!(count("circle"), 24);
-    let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
-    assert!(texts.contains(&"R_ZΣ: U+V+T−2 → UV−1 (T = 6)"), "{texts:?}");
-    assert!(texts.contains(&"T (--colluders)"), "{texts:?}");
-    assert!(texts.contains(&"R_X = R_Y = R_Z"), "{texts:?}");
+    // One string per <text> element (subscripts are <tspan>s, re-joined).
+    let texts: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| {
+            n.descendants()
+                .filter(|d| d.is_text())
+                .filter_map(|d| d.text())
+                .collect::<String>()
+                .replace('\u{200b}', "")
+        })
+        .collect();
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    assert!(texts.contains(&"RZΣ: U+V+T−2 → UV−1 (T = 6)"), "{texts:?}");
+    assert!(
+        texts.contains(&"T (--colluders); U = 3, V = 4"),
+        "{texts:?}"
+    );
+    // No tool banner and no stray text: every text node is a tick, a label or a legend entry.
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t.contains("itsa") || t.contains("writeln")),
+        "{texts:?}"
+    );
+    assert!(texts.contains(&"RX = RY = RZ"), "{texts:?}");
 }
 
 #[test]

@@ -74,7 +74,7 @@ pub fn summation(k: u32) -> Result<Problem, BoundError> {
     b.build()
 }
 
-/// Zhao–Sun two-round secure aggregation with dropouts (models.md §2.1).
+/// Zhao–Sun two-round secure aggregation with dropouts (docs/models.md#dropout).
 pub fn dropout(k: u32, u: u32, t: u32) -> Result<Problem, BoundError> {
     if !(2..=6).contains(&k) || u == 0 || u >= k || t >= u {
         return Err(BoundError::Usage(format!(
@@ -159,7 +159,7 @@ pub fn dropout(k: u32, u: u32, t: u32) -> Result<Problem, BoundError> {
     b.build()
 }
 
-/// Multi-server secure aggregation with user collusion (models.md §3.1).
+/// Multi-server secure aggregation with user collusion (docs/models.md#multi-server).
 pub fn multi_server(us: u32, vs: u32, t: u32) -> Result<Problem, BoundError> {
     if us * vs < 2 || us * vs > 9 || t >= us * vs {
         return Err(BoundError::Usage(format!(

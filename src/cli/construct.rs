@@ -12,7 +12,7 @@ use super::{print, print_json, CliError, Context};
 
 #[derive(Subcommand)]
 pub enum ConstructModel {
-    /// Zhao–Sun Cauchy construction (models.md §2.5.3); needs U > T and a prime p ≥ K + U.
+    /// Zhao–Sun Cauchy construction (docs/models.md#dropout-construction); needs U > T and a prime p ≥ K + U.
     Dropout {
         /// K: number of users.
         #[arg(long, value_name = "K")]
@@ -26,7 +26,7 @@ pub enum ConstructModel {
         #[command(flatten)]
         common: ConstructCommon,
     },
-    /// Multi-server zero-sum key construction (models.md §3.3): random keys of dimension
+    /// Multi-server zero-sum key construction (docs/models.md#multi-server-construction): random keys of dimension
     /// min{U+V+T−2, UV−1}, re-drawn (each draw verified) until one passes.
     MultiServer {
         /// U: number of servers.
@@ -44,7 +44,7 @@ pub enum ConstructModel {
         common: ConstructCommon,
     },
     /// Weng et al. hierarchical scheme: polynomial ComEffGC with random zero-sum keys for
-    /// 0 ≤ s < d ≤ K−1 (models.md §4.4), or the independent-key variant for d = K (§4.5).
+    /// 0 ≤ s < d ≤ K−1 (docs/models.md#hierarchical-construction), or the independent-key variant for d = K (docs/models.md#hierarchical-full-connection).
     Hierarchical {
         /// K: number of clients (and of relays).
         #[arg(long, value_name = "K")]
@@ -60,7 +60,7 @@ pub enum ConstructModel {
         #[command(flatten)]
         common: ConstructCommon,
     },
-    /// Threshold key-sharing skeleton (models.md §5.6): threshold Joye–Libert or Bonawitz et al.
+    /// Threshold key-sharing skeleton (docs/models.md#threshold-skeleton): threshold Joye–Libert or Bonawitz et al.
     ThresholdSharing {
         /// n: number of clients.
         #[arg(long, value_name = "n")]

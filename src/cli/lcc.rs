@@ -25,7 +25,7 @@ pub struct LccArgs {
     pub cmd: LccCommand,
 }
 
-/// The NS-LCC system (models.md §6.1); defaults are the seed's Tables I/II system.
+/// The NS-LCC system (docs/coded-computing.md#model); defaults are the seed's Tables I/II system.
 #[derive(Debug, Args)]
 pub struct SystemArgs {
     /// N: number of workers (evaluation points β_1..β_N).
@@ -48,7 +48,7 @@ pub struct SystemArgs {
     pub noise_std: f64,
 }
 
-/// The robustness simulation (models.md §6.3).
+/// The robustness simulation (docs/coded-computing.md#robustness).
 #[derive(Debug, Args)]
 pub struct RobustArgs {
     /// deg f of the computed polynomial.

@@ -35,9 +35,65 @@ pub struct OutputArgs {
     /// With --sweep: print CSV instead of a table.
     #[arg(long, requires = "sweep")]
     pub csv: bool,
-    /// With --sweep: also draw the sweep as an SVG line plot into FILE.
-    #[arg(long, value_name = "FILE.svg", requires = "sweep")]
+    /// With --sweep: also draw the sweep as a line plot into FILE (.svg, .pdf, .pgf/.tex).
+    #[arg(long, value_name = "FILE", requires = "sweep")]
     pub plot: Option<PathBuf>,
+    /// Draw the region of two rates (x,y), e.g. R1,R2: achievable region, converse lines,
+    /// optimal corner, and the points of --spec schemes. Written to -o FILE.
+    #[arg(
+        long,
+        value_name = "X,Y",
+        conflicts_with = "sweep",
+        requires = "output"
+    )]
+    pub plot_region: Option<String>,
+    /// The figure file of --plot-region: .svg, .pdf, or .pgf/.tex (TikZ for \input).
+    #[arg(short, long, value_name = "FILE", requires = "plot_region")]
+    pub output: Option<PathBuf>,
+    /// A scheme to mark on the --plot-region figure at its achieved rates (verified first;
+    /// hollow if it violates a condition). Repeatable.
+    #[arg(long, value_name = "SPEC", requires = "plot_region")]
+    pub spec: Vec<PathBuf>,
+    #[command(flatten)]
+    pub figure: FigureArgs,
+}
+
+/// Figure options (no tool banner is drawn: the title is only what --title says).
+#[derive(Debug, Args)]
+pub struct FigureArgs {
+    /// Title drawn above the plot (default: none).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Figure size WxH: 8.5cmx6.5cm (default; 15cmx9cm for --plot), 3.5inx2.5in, 240x180 (points).
+    #[arg(long, value_name = "WxH")]
+    pub size: Option<String>,
+    /// Font family (SVG font-family; PDF: serif → Times, sans → Helvetica, mono → Courier; PGF uses the document's font).
+    #[arg(long, value_name = "FAMILY", default_value = "serif")]
+    pub font_family: String,
+    /// Font size in points.
+    #[arg(long, value_name = "PT", default_value_t = 9.0)]
+    pub font_size: f64,
+}
+
+impl FigureArgs {
+    pub fn style(&self) -> Result<itsa::region::figure::Style, RegionError> {
+        let mut st = itsa::region::figure::Style {
+            title: self.title.clone(),
+            font_family: self.font_family.clone(),
+            font_size: self.font_size,
+            ..Default::default()
+        };
+        if !(4.0..=40.0).contains(&self.font_size) {
+            return Err(RegionError::Usage(format!(
+                "--font-size: {} pt is outside 4..=40",
+                self.font_size
+            )));
+        }
+        if let Some(s) = &self.size {
+            (st.width, st.height) = itsa::region::figure::parse_size(s)?;
+        }
+        Ok(st)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -327,6 +383,13 @@ pub fn compute(args: &RegionArgs, progress: &Progress) -> Result<Output, RegionE
         .collect();
     let Some(spec) = &out.sweep else {
         let e = model.evaluate(&given)?;
+        if let (Some(rates), Some(path)) = (&out.plot_region, &out.output) {
+            plot_region(&e, rates, path, out, progress)?;
+            return Ok(Output {
+                stdout: render::text(&e),
+                plot: Some(path.clone()),
+            });
+        }
         let stdout = if out.json {
             pretty(&render::json(&e))
         } else if out.latex {
@@ -339,7 +402,19 @@ pub fn compute(args: &RegionArgs, progress: &Progress) -> Result<Output, RegionE
     let spec = SweepSpec::parse(spec)?;
     let s = sweep::run(model, &given, &spec)?;
     if let Some(path) = &out.plot {
-        std::fs::write(path, s.plot().render())
+        use itsa::region::figure::{sweep_figure, Format};
+        let format = Format::from_path(path).ok_or_else(|| {
+            RegionError::Usage(format!(
+                "--plot {}: write the plot to a .svg, .pdf, .pgf or .tex file",
+                path.display()
+            ))
+        })?;
+        let mut style = out.figure.style()?;
+        if out.figure.size.is_none() {
+            // A sweep needs more room than a region corner: 15 cm × 9 cm.
+            (style.width, style.height) = (15.0 / 2.54 * 72.0, 9.0 / 2.54 * 72.0);
+        }
+        std::fs::write(path, sweep_figure(&s.plot(), &style, format))
             .map_err(|e| RegionError::Usage(format!("--plot {}: {e}", path.display())))?;
     }
     let stdout = if out.json {
@@ -353,6 +428,68 @@ pub fn compute(args: &RegionArgs, progress: &Progress) -> Result<Output, RegionE
         stdout,
         plot: out.plot.clone(),
     })
+}
+
+/// `--plot-region X,Y -o FILE`: the two-rate figure, with the --spec schemes verified and
+/// marked at their achieved rates.
+fn plot_region(
+    e: &itsa::region::catalog::Evaluation,
+    rates: &str,
+    path: &std::path::Path,
+    out: &OutputArgs,
+    progress: &Progress,
+) -> Result<(), RegionError> {
+    use itsa::region::figure::{achieved_point, Format, TwoRate};
+    let (x, y) = rates.split_once(',').ok_or_else(|| {
+        RegionError::Usage(format!(
+            "--plot-region: '{rates}' is not two rates X,Y, e.g. R1,R2"
+        ))
+    })?;
+    let format = Format::from_path(path).ok_or_else(|| {
+        RegionError::Usage(format!(
+            "-o {}: write the figure to a .svg, .pdf, .pgf or .tex file",
+            path.display()
+        ))
+    })?;
+    let style = out.figure.style()?;
+    let mut fig = TwoRate::new(e, x.trim(), y.trim())?;
+    for spec in &out.spec {
+        let shown = spec.display().to_string();
+        let (scheme, model) =
+            itsa::load(spec).map_err(|e| RegionError::Usage(format!("--spec: {e}")))?;
+        if model.name() != e.model.name {
+            return Err(RegionError::Usage(format!(
+                "--spec {shown}: a {} scheme cannot be drawn on a {} region",
+                model.name(),
+                e.model.name
+            )));
+        }
+        // A point is only meaningful at the region's own parameters.
+        for (p, v) in e.model.params.iter().zip(&e.values) {
+            let theirs = model.params().into_iter().find(|(n, _)| *n == p.flag);
+            if let (Some(v), Some((_, t))) = (v, theirs) {
+                if *v as i64 != t {
+                    return Err(RegionError::Usage(format!(
+                        "--spec {shown}: the scheme has {} = {t}, the region {} = {v}",
+                        p.flag, p.flag
+                    )));
+                }
+            }
+        }
+        let opts = itsa::verify::Options {
+            max_failures: 0,
+            max_decoders: 0,
+            progress: progress.clone(),
+        };
+        let report = itsa::verify_scheme(&scheme, &model, &opts);
+        let label = spec
+            .file_stem()
+            .map_or(shown.clone(), |s| s.to_string_lossy().into_owned());
+        fig.points
+            .push(achieved_point(&label, &report, x.trim(), y.trim())?);
+    }
+    std::fs::write(path, fig.render(&style, format))
+        .map_err(|err| RegionError::Usage(format!("-o {}: {err}", path.display())))
 }
 
 /// `itsa region NAME --param value …` for a declared model (shipped, or a path to a `.toml`).

@@ -16,6 +16,8 @@ pub struct Limits {
     pub force: bool,
     pub max_checks: u128,
     pub shard: Option<Part>,
+    /// --latex: print the failures and decoders as equations.
+    pub latex: bool,
     /// `--set NAME=VALUE` parameter overrides.
     pub set: Vec<String>,
 }
@@ -79,7 +81,9 @@ pub fn verify(
     }
     let mut report = itsa::verify_scheme(&scheme, &model, &args.options(ctx.progress.clone()));
     report.header.overridden = overridden;
-    if notes.is_empty() {
+    if limits.latex {
+        print(&verify::latex::render_latex(&report));
+    } else if notes.is_empty() {
         print_report(&report, args)?;
     } else if args.json {
         let mut v = serde_json::to_value(&report)

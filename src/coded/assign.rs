@@ -1,6 +1,6 @@
 //! Index assignment for the unreliable workers: Problem 1 exactly (branch and bound over all
 //! C(N, |𝒰|) index sets with a precomputed trace table), brute force for any objective, and the
-//! greedy Algorithm 1 (models.md §6.2–6.3). Sets are sorted 1-based evaluation indices.
+//! greedy Algorithm 1 (docs/coded-computing.md#model). Sets are sorted 1-based evaluation indices.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 

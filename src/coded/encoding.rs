@@ -1,4 +1,4 @@
-//! NS-LCC encoding objects (models.md §6.1–6.2): Chebyshev nodes, the Lagrange basis, the
+//! NS-LCC encoding objects (docs/coded-computing.md#model): Chebyshev nodes, the Lagrange basis, the
 //! colluders' matrices A_𝒯, B_𝒯, H_𝒯 = B_𝒯⁻¹A_𝒯, the trace term and the MIS bound (11).
 //! Floating point (f64, nalgebra).
 

@@ -1,4 +1,4 @@
-//! Robustness for real (models.md §6.1, §6.3): simulate the NS-LCC computation with precision
+//! Robustness for real (docs/coded-computing.md#robustness): simulate the NS-LCC computation with precision
 //! noise and Byzantine errors, localize the errors with the DCT code's syndrome and an
 //! error-locator polynomial, and estimate the average localization-error probability P̄_e (10)
 //! by seeded Monte Carlo. Floating point throughout.

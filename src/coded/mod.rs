@@ -1,4 +1,4 @@
-//! Real-valued coded computing: robust NS-LCC under profiled workers (seed 002, models.md §6).
+//! Real-valued coded computing: robust NS-LCC under profiled workers (seed 002, docs/coded-computing.md#model).
 //!
 //! Shares nothing with the F_p engine. Everything here is **floating point** (f64, nalgebra;
 //! Monte Carlo for the localization error), and every output says so.
@@ -191,7 +191,7 @@ mod tests {
     use super::*;
     use localize::Robust;
 
-    /// The seed's system (models.md §6.5): N = 21, |U| = 12, K = 3, T = 3.
+    /// The seed's system (docs/coded-computing.md#seed-system): N = 21, |U| = 12, K = 3, T = 3.
     fn seed_system(robust: Option<Robust>) -> System {
         System::new(3, 3, 21, 12, MisConstants::default(), robust).unwrap()
     }
@@ -217,7 +217,7 @@ mod tests {
         assert!(close(s.best[1].value, 2.4745e5), "{}", s.best[1].value);
         assert_eq!(s.best[2].set, with(3));
         assert!(close(s.best[2].value, 3.1945e5), "{}", s.best[2].value);
-        // The worst colluding triple of the optimum, and the other anchors of §6.5.
+        // The worst colluding triple of the optimum, and the other anchors of docs/coded-computing.md#seed-system.
         assert_eq!(sys.table.objective(&s.best[0].set).1, vec![4, 11, 12]);
         let identity: Vec<u32> = (1..=12).collect();
         assert!(close(sys.table.objective(&identity).0, 8.0088e13));

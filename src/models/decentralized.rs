@@ -1,6 +1,6 @@
 //! Decentralized secure aggregation with user dropouts (Li, Zhang, Zhao, Yu, Caire,
 //! arXiv 2605.22261). A result from OUTSIDE the project's seed papers (abstract RESTORED in
-//! models.md §3.5). Only the rate region for now (`itsa region decentralized`).
+//! docs/models.md#related-regions). Only the rate region for now (`itsa region decentralized`).
 //!
 //! K users broadcast to each other without a server in two rounds; at least U survive;
 //! every user decodes the sum of the survivors' inputs and, colluding with at most T other
@@ -13,7 +13,7 @@ pub const REGION_SOURCE: Source = Source {
             with User Dropouts\", arXiv 2605.22261",
     in_seeds: false,
     origin: "outside the seeds",
-    section: "models.md §3.5",
+    section: "docs/models.md#related-regions",
     status: "region RESTORED from the abstract; the parameter range is not in the abstract \
              (calculator: K ≥ 2, 1 ≤ U ≤ K−1, 0 ≤ T ≤ K−1, by analogy with Zhao & Sun)",
 };

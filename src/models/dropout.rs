@@ -1,4 +1,4 @@
-//! Two-round dropout-resilient secure aggregation (Zhao & Sun, seed 004; models.md §2.1–2.2).
+//! Two-round dropout-resilient secure aggregation (Zhao & Sun, seed 004; docs/models.md#dropout).
 //!
 //! K users, at least U respond in each round, at most T collude with the server. Round 1:
 //! user k sends X[k]; the server announces the survivors U1; round 2: user k ∈ U1 sends
@@ -16,7 +16,7 @@ use crate::scheme::{Name, Scheme, SpecError};
 use crate::subsets::{binomial, count_subsets, subsets};
 use crate::verify::{BlockId, Blocks, Check, Condition, Family, Plan};
 
-pub const SOURCE: &str = "Zhao & Sun, IEEE T-IT 2022 (seed 004), models.md §2.1–2.2";
+pub const SOURCE: &str = "Zhao & Sun, IEEE T-IT 2022 (seed 004), docs/models.md#dropout";
 
 pub(crate) const PARAMS: &[ParamSpec] = &[
     ParamSpec {
@@ -214,7 +214,7 @@ impl Dropout {
             format!("H({base}[k])"),
             format!("H({base}[1..{}])", self.users),
         );
-        let open = "none known: the minimum randomness is left open (Zhao & Sun §6)";
+        let open = "none known: the minimum randomness is left open (Zhao & Sun, Sec. 6)";
         super::key_accounting(s, region, &r, labels, [None, None], open)
     }
 
@@ -362,7 +362,7 @@ impl Dropout {
 }
 
 // ---------------------------------------------------------------------------------------
-// Optimal rate region: `itsa region dropout` (models.md §2.3).
+// Optimal rate region: `itsa region dropout` (docs/models.md#dropout-region).
 
 use crate::region::{int, ratio, Bound, Region, RegionError, Source};
 
@@ -371,7 +371,7 @@ pub const REGION_SOURCE: Source = Source {
             arXiv 2101.07750, IEEE T-IT 68(11), 2022",
     in_seeds: true,
     origin: "seed 004",
-    section: "models.md §2.3",
+    section: "docs/models.md#dropout-region",
     status: "Theorem 1 RESTORED (from the abstract); region formula (8) RECONSTRUCTED in this form",
 };
 
@@ -406,7 +406,7 @@ pub fn region(k: u64, u: u64, t: u64) -> Result<Region, RegionError> {
         achievable: vec![],
         notes: vec![
             "rates in symbols per input symbol: R1 = first-round, R2 = second-round message length".into(),
-            "the corner point is achieved by the Cauchy-matrix scheme of models.md §2.5 (field size ≥ K+U)".into(),
+            "the corner point is achieved by the Cauchy-matrix scheme of docs/models.md#dropout-construction (field size ≥ K+U)".into(),
             "the optimal communication depends on (U, T) only through U−T, not on K".into(),
         ],
         warnings: vec![],
@@ -441,7 +441,7 @@ pub fn check_users_and_survivors(k: u64, u: u64) -> Result<(), RegionError> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Optimal construction (models.md §2.5.3): Cauchy-coded key shares.
+// Optimal construction (docs/models.md#dropout-construction): Cauchy-coded key shares.
 
 /// The general construction of Zhao & Sun for any K, U > T: keys Z_k of U−T symbols, one
 /// noise vector N_{U1} of T symbols per first-round set, and user k's share of U1 equal to
@@ -478,7 +478,7 @@ pub fn construct_spec(
     let set = |s: &[u32]| format!("{{{}}}", crate::scheme::names::join(s));
     let mut w = SpecText::new(
         &format!("Zhao–Sun optimal construction K={k} U={u} T={t}"),
-        "Zhao & Sun, seed 004 §4, eqs. (30)-(35); models.md §2.5.3",
+        "Zhao & Sun, seed 004 Sec. 4, eqs. (30)-(35); docs/models.md#dropout-construction",
         "dropout",
         p,
         l as usize,

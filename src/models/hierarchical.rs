@@ -1,5 +1,5 @@
 //! Hierarchical secure aggregation with unreliable links (Weng et al., seed 003;
-//! models.md §4.1, with the cyclic index sets corrected to match the paper's example).
+//! docs/models.md#hierarchical, with the cyclic index sets corrected to match the paper's example).
 //!
 //! K clients, K relays, one server. Client k is connected to the d relays
 //! R_k = {k, k−1, …, k−d+1} (mod K) and sends X[m,k] to each; relay m hears the clients
@@ -17,7 +17,7 @@ use crate::scheme::{Name, Scheme, SpecError};
 use crate::subsets::{count_subsets, subsets};
 use crate::verify::{BlockId, Blocks, Check, Condition, Family, Plan};
 
-pub const SOURCE: &str = "Weng et al., seed 003, models.md §4.1";
+pub const SOURCE: &str = "Weng et al., seed 003, docs/models.md#hierarchical";
 
 pub(crate) const PARAMS: &[ParamSpec] = &[
     ParamSpec {
@@ -417,7 +417,7 @@ impl Hierarchical {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Optimal constructions (models.md §4.4 and §4.5).
+// Optimal constructions (docs/models.md#hierarchical-construction).
 
 /// Polynomials over F_p as coefficient vectors, lowest degree first.
 mod poly {
@@ -493,7 +493,7 @@ fn relay_sums(w: &mut crate::construct::SpecText, k: u32, d: u32) {
     }
 }
 
-/// One draw of the scheme of models.md §4.4 for 0 ≤ s < d ≤ K−1, one segment (L = d−s):
+/// One draw of the scheme of docs/models.md#hierarchical-construction for 0 ≤ s < d ≤ K−1, one segment (L = d−s):
 /// random distinct relay points α_m, the polynomial (K, d−s, s) ComEffGC p_{k,u}(x) =
 /// v_k(x)·c_{k,u}(x) with v_k vanishing on the relays client k is not connected to and the top
 /// d−s coefficients of p_{k,u} equal to e_u, and a random zero-sum key matrix G_S with
@@ -522,7 +522,7 @@ pub fn construct_draw(
     }
     let mut w = construction_text(
         format!("Weng et al. optimal construction K={k} d={d} s={s} (polynomial ComEffGC, zero-sum keys of dimension {key_dim})"),
-        "Weng et al., seed 003 §IV-B eqs. (25)-(32); models.md §4.4 (polynomial ComEffGC, random zero-sum G_S)",
+        "Weng et al., seed 003 Sec. IV-B eqs. (25)-(32); docs/models.md#hierarchical-construction (polynomial ComEffGC, random zero-sum G_S)",
         (k, d, s),
         p,
         lt,
@@ -591,7 +591,7 @@ pub fn construct_draw(
     w.finish()
 }
 
-/// The d = K scheme of models.md §4.5 (0 ≤ s ≤ K−2): L = K−s−1, independent one-symbol keys,
+/// The d = K scheme of docs/models.md#hierarchical-full-connection (0 ≤ s ≤ K−2): L = K−s−1, independent one-symbol keys,
 /// X[m,k] = Σ_u α_m^{K−s−u} Θ_k(u) + S_k with α_m = m, so Y[m] = Q(α_m) where Q's top K−s−1
 /// coefficients are the sums and its constant coefficient Σ_k S_k masks nothing else.
 /// (models.md adds random constants r_{k,u}; they are not needed, so this one is deterministic.)
@@ -600,7 +600,7 @@ pub fn construct_full_spec(k: u32, s: u32, p: u64) -> String {
     let l = k - s - 1;
     let mut w = construction_text(
         format!("Weng et al. d = K variant K={k} s={s} (independent keys)"),
-        "Weng et al., seed 003; models.md §4.5 (d = K variant, RECONSTRUCTED)",
+        "Weng et al., seed 003; docs/models.md#hierarchical-full-connection (d = K variant, RECONSTRUCTED)",
         (k, k, s),
         p,
         l,
@@ -692,7 +692,7 @@ mod tests {
 }
 
 // ---------------------------------------------------------------------------------------
-// Optimal rate region: `itsa region hierarchical` (models.md §4.2).
+// Optimal rate region: `itsa region hierarchical` (docs/models.md#hierarchical-region).
 
 use crate::field::primes::{is_prime, next_prime_above};
 use crate::region::{pick, ratio, Bound, Extremum, LogFactor, Region, RegionError, Source};
@@ -702,8 +702,8 @@ pub const REGION_SOURCE: Source = Source {
             Secure Aggregation in Hierarchical Federated Learning\"",
     in_seeds: true,
     origin: "seed 003",
-    section: "models.md §4.2",
-    status: "Theorem 1 RESTORED; supported range 0 ≤ s < d ≤ K−1; d = K flagged (models.md §4.2)",
+    section: "docs/models.md#hierarchical-region",
+    status: "Theorem 1 RESTORED; supported range 0 ≤ s < d ≤ K−1; d = K flagged (docs/models.md#hierarchical-region)",
 };
 
 /// Theorem 1 of Weng et al.: K clients and relays, each client on d relays, up to s failed
@@ -778,7 +778,7 @@ pub fn region(k: u64, d: u64, s: u64, q: u64, prime: Option<u64>) -> Result<Regi
             reason: format!(
                 "d = K = {k} and s = K−1 = {s}: the server must decode ⊕Θ from any single relay, \
                  but with d = K that relay hears every client and would learn the sum itself, \
-                 violating relay security (derived from the model of models.md §4.1; Theorem 1's \
+                 violating relay security (derived from the model of docs/models.md#hierarchical; Theorem 1's \
                  formulas would still give finite numbers here)"
             ),
             condition: "d = K, s = K−1".into(),
@@ -851,19 +851,19 @@ pub fn region(k: u64, d: u64, s: u64, q: u64, prime: Option<u64>) -> Result<Regi
     let mut achievable = vec![];
     if d < k {
         notes.push(
-            "the corner point is achieved by the scheme of models.md §4.4 (verified for 14 (K,d,s) triples)"
+            "the corner point is achieved by the scheme of docs/models.md#hierarchical-construction (verified for 14 (K,d,s) triples)"
                 .into(),
         );
     } else {
         let m = k - s - 1;
         warnings.push(
             "d = K is outside 0 ≤ s < d ≤ K−1, the range of the paper's scheme: these are Theorem 1's \
-             formulas evaluated at d = K, NOT an established region (models.md §4.2)"
+             formulas evaluated at d = K, NOT an established region (docs/models.md#hierarchical-region)"
                 .into(),
         );
         warnings.push(if s == 0 {
             "at d = K, s = 0 the paper disagrees with itself: R_SΣ is 1 × log p / log q by Theorem 1, \
-             1/(K−1) × log p / log q by Remark 1, and K/(K−1) × log p / log q by §IV-B3"
+             1/(K−1) × log p / log q by Remark 1, and K/(K−1) × log p / log q by Sec. IV-B3"
                 .into()
         } else {
             format!(
@@ -874,14 +874,15 @@ pub fn region(k: u64, d: u64, s: u64, q: u64, prime: Option<u64>) -> Result<Regi
             )
         });
         warnings.push(format!(
-            "known achievable point (models.md §4.5, verified): R1 = K/(K−s−1) = {}, R2 = R_S = 1/(K−s−1) = {}, \
+            "known achievable point (docs/models.md#hierarchical-full-connection, verified): R1 = K/(K−s−1) = {}, R2 = R_S = 1/(K−s−1) = {}, \
              R_SΣ = K/(K−s−1) = {} (key rates × log p / log q); whether Theorem 1's R1 and R_SΣ are tight \
              at d = K is open",
             ratio(k, m),
             ratio(1, m),
             ratio(k, m)
         ));
-        let scheme = "models.md §4.5 (d = K scheme, RECONSTRUCTED; verified)";
+        let scheme =
+            "docs/models.md#hierarchical-full-connection (d = K scheme, RECONSTRUCTED; verified)";
         achievable = vec![
             Bound::new(
                 "R1",

@@ -1,6 +1,6 @@
 //! Hierarchical secure aggregation with user collusion (Zhang, Wan, Sun, Wang, Ji, Caire,
 //! arXiv 2410.14035; IEEE T-IT 2026). A result from OUTSIDE the project's seed papers,
-//! RECALLED in models.md §3.5 (not retrieved). Only the rate region for now
+//! RECALLED in docs/models.md#related-regions (not retrieved). Only the rate region for now
 //! (`itsa region hierarchical-collusion`).
 //!
 //! One server, U relays, V users per relay. Relay security: a relay, with up to T colluding
@@ -18,7 +18,7 @@ pub const REGION_SOURCE: Source = Source {
             Hierarchical Secure Aggregation with User Collusion\", arXiv 2410.14035, IEEE T-IT 2026",
     in_seeds: false,
     origin: "outside the seeds",
-    section: "models.md §3.5",
+    section: "docs/models.md#related-regions",
     status:
         "region RECALLED from memory, not retrieved (consistent with rank checks for 10 (U,V,T) \
              triples); the infeasibility condition T ≥ (U−1)V is derived here from the model, \
@@ -64,7 +64,7 @@ pub fn region(relays: u64, users_per_relay: u64, colluders: u64) -> Result<Regio
         };
         return Ok(Region::Infeasible {
             reason: format!(
-                "{reason} (derived from the model of models.md §3.5; the recalled formula would \
+                "{reason} (derived from the model of docs/models.md#related-regions; the recalled formula would \
                  still give finite numbers here)"
             ),
             condition: "T ≥ (U−1)V".into(),

@@ -171,6 +171,15 @@ impl Model {
         self.inner().plan(s)
     }
 
+    /// A set whose members number (group, member) pairs, with the group size: multi-server
+    /// colluders `T` (user (u,v) is (u−1)V+v), shown as pairs in reports.
+    pub fn pair_sets(&self) -> Option<(&'static str, u32)> {
+        match self {
+            Model::MultiServer(m) => Some(("T", m.users_per_server)),
+            _ => None,
+        }
+    }
+
     /// Achieved rates of the scheme next to the model's optimal region.
     pub fn rates(&self, s: &Scheme, verified: bool) -> crate::region::achieved::RateReport {
         self.inner().rates(s, verified)
@@ -601,7 +610,11 @@ pub(crate) fn key_accounting(
 
 /// Register a scheme name as a block.
 pub(crate) fn block(s: &Scheme, blocks: &mut Blocks, name: &Name) -> crate::verify::BlockId {
-    blocks.add(name.to_string(), s.rows(name).expect("validated instance"))
+    blocks.add_named(
+        name.to_string(),
+        s.rows(name).expect("validated instance"),
+        s.row_names(name),
+    )
 }
 
 /// Register the sum of the given input blocks, e.g. `ΣW{1,2}`.

@@ -1,5 +1,5 @@
 //! Multi-server secure aggregation with user collusion (Li, Zhang, Wan, Sun, Ji, Caire;
-//! seed 000; models.md §3). The system model is RECONSTRUCTED from the abstract.
+//! seed 000; docs/models.md#multi-server). The system model is RECONSTRUCTED from the abstract.
 //!
 //! U servers, V users per server; user (u,v) sends X[u,v] to its server u only; server u sends
 //! Y[u] (a function of what it received) to every other server; every server must decode the
@@ -17,7 +17,7 @@ use crate::subsets::{count_subsets, subsets};
 use crate::verify::{BlockId, Blocks, Check, Condition, Family, Plan};
 
 pub const SOURCE: &str =
-    "Li, Zhang, Wan, Sun, Ji, Caire, arXiv 2601.06836 (seed 000), models.md §3.1";
+    "Li, Zhang, Wan, Sun, Ji, Caire, arXiv 2601.06836 (seed 000), docs/models.md#multi-server";
 
 pub(crate) const PARAMS: &[ParamSpec] = &[
     ParamSpec {
@@ -296,7 +296,7 @@ impl MultiServer {
                 Family {
                     name: "security",
                     description: format!(
-                        "I({w_base}; X[u,·], Y[u'≠u] | Σ{w_base}, W_T, Z_T) = 0 for every server u and every user set |T| ≤ {t} (user (u,v) is number (u−1)V+v)"
+                        "I({w_base}; X[u,·], Y[u'≠u] | Σ{w_base}, W_T, Z_T) = 0 for every server u and every user set |T| ≤ {t} (T printed as (server, user) pairs)"
                     ),
                     checks: security,
                     decoders: false,
@@ -389,7 +389,7 @@ impl MultiServer {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Optimal construction (models.md §3.3): random zero-sum keys of the optimal dimension.
+// Optimal construction (docs/models.md#multi-server-construction): random zero-sum keys of the optimal dimension.
 
 /// One draw of the zero-sum key construction: L = 1, source key ZΣ of `key_dim` symbols,
 /// Z[u,v] = a_{u,v}·ZΣ with a_{u,v} uniform for all users but the last and the last equal to
@@ -407,7 +407,7 @@ pub fn construct_draw(
     let (uu, vv, t) = (servers, users_per_server, colluders);
     let mut w = SpecText::new(
         &format!("Multi-server zero-sum key construction U={uu} V={vv} T={t} (key dimension {key_dim})"),
-        "Li et al., seed 000; models.md §3.3 (random zero-sum keys of dimension min{U+V+T−2, UV−1})",
+        "Li et al., seed 000; docs/models.md#multi-server-construction (random zero-sum keys of dimension min{U+V+T−2, UV−1})",
         "multi-server",
         prime,
         1,
@@ -498,7 +498,7 @@ pub const REGION_SOURCE: Source = Source {
             Aggregation with User Collusion\", arXiv 2601.06836",
     in_seeds: true,
     origin: "seed 000",
-    section: "models.md §3.2",
+    section: "docs/models.md#multi-server-region",
     status: "region RESTORED from the abstract; system model RECONSTRUCTED; the paper's own \
              parameter range UNKNOWN (calculator: U, V ≥ 1, UV ≥ 2, 0 ≤ T ≤ UV−1)",
 };
@@ -557,7 +557,7 @@ pub fn region(servers: u64, users_per_server: u64, colluders: u64) -> Result<Reg
         "rates in symbols per input symbol: R_X user→server, R_Y server→server, \
          R_Z individual key, R_ZΣ source key"
             .into(),
-        "achieved by random zero-sum keys of dimension R_ZΣ (models.md §3.3; verified for 17 (U,V,T) triples)"
+        "achieved by random zero-sum keys of dimension R_ZΣ (docs/models.md#multi-server-construction; verified for 17 (U,V,T) triples)"
             .into(),
         "model RECONSTRUCTED from the abstract: every server decodes the global sum".into(),
     ];
@@ -605,7 +605,7 @@ mod tests {
             source_key(3, 4, 6),
             ("11".into(), "U+V+T−2 = UV−1".into(), true)
         );
-        // Sanity checks of models.md §3.2: U = 1 gives V−1, V = 1 gives U−1.
+        // Sanity checks of docs/models.md#multi-server-region: U = 1 gives V−1, V = 1 gives U−1.
         assert_eq!(source_key(1, 5, 0).0, "4");
         assert_eq!(source_key(1, 5, 3).0, "4");
         assert_eq!(source_key(6, 1, 2).0, "5");

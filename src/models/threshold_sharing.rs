@@ -1,5 +1,5 @@
 //! Threshold key-sharing secure aggregation (threshold Joye–Libert, seed 001; Bonawitz et al.
-//! CCS'17 for comparison), as the information-theoretic linear skeleton of models.md §5.6.
+//! CCS'17 for comparison), as the information-theoretic linear skeleton of docs/models.md#threshold-skeleton.
 //!
 //! n clients, Shamir threshold t, up to `corrupted` clients colluding with the server.
 //! Round 1: client u sends its masked input y[u] (late packets of failed clients arrive too).
@@ -7,7 +7,7 @@
 //! Sb[w,v] of the blinding seed of every w ∈ O and its recovery share Z[v]{F} (TJL: its share
 //! of the failed clients' zero-value; Bonawitz: its shares of their pairwise-mask keys).
 //! Passive adversary: one consistent O for everybody. Active adversary: honest clients are
-//! split into those told "u failed" and those told "u online" (models.md §5.4, §5.6).
+//! split into those told "u failed" and those told "u online" (docs/models.md#threshold-skeleton).
 
 use std::collections::HashSet;
 
@@ -21,7 +21,7 @@ use crate::subsets::{binomial, count_subsets, subsets, subsets_of};
 use crate::verify::{BlockId, Blocks, Check, Condition, Family, Plan};
 
 pub const SOURCE: &str =
-    "Mansouri, Önen, Ben Jaballah (seed 001), linear skeleton of models.md §5.4–5.6";
+    "Mansouri, Önen, Ben Jaballah (seed 001), linear skeleton of docs/models.md#threshold-skeleton";
 
 pub(crate) const PARAMS: &[ParamSpec] = &[
     ParamSpec {
@@ -436,7 +436,7 @@ impl ThresholdSharing {
 // ---------------------------------------------------------------------------------------------
 // Communication (item 5 of issue 5): field elements of the constructed messages.
 
-/// The seed's Table 1 (models.md §5.5), communication rows: (who, TJL, CCS17).
+/// The seed's Table 1 (docs/models.md#threshold-communication), communication rows: (who, TJL, CCS17).
 pub const SEED_TABLE: &[(&str, &str, &str)] = &[
     ("client", "O(n + m)", "O(n + m)"),
     ("server", "O(n² + nm)", "O(n² + nm)"),
@@ -533,7 +533,7 @@ impl ThresholdSharing {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Constructions (models.md §5.6): the threshold Joye–Libert skeleton and, for comparison, the
+// Constructions (docs/models.md#threshold-skeleton): the threshold Joye–Libert skeleton and, for comparison, the
 // pairwise-mask skeleton of Bonawitz et al. (CCS'17), emitted as spec text.
 
 /// Which protocol's skeleton to construct.
@@ -618,11 +618,11 @@ pub fn construct_spec(
     let (title, reference) = match protocol {
         Protocol::Tjl => (
             format!("Threshold Joye–Libert skeleton n={n} t={t} |C|≤{c}"),
-            "Mansouri, Önen, Ben Jaballah (seed 001) §5, Fig. 4; skeleton of models.md §5.6",
+            "Mansouri, Önen, Ben Jaballah (seed 001) Sec. 5, Fig. 4; skeleton of docs/models.md#threshold-skeleton",
         ),
         Protocol::Bonawitz => (
             format!("Bonawitz et al. pairwise-mask skeleton n={n} t={t} |C|≤{c}"),
-            "Bonawitz et al., CCS'17 (compared in seed 001 §6); skeleton of models.md §5.5–5.6",
+            "Bonawitz et al., CCS'17 (compared in seed 001 Sec. 6); skeleton of docs/models.md#threshold-skeleton",
         ),
     };
     let mut w = SpecText::new(

@@ -12,6 +12,7 @@
 
 pub mod achieved;
 pub mod catalog;
+pub mod figure;
 pub mod render;
 pub mod svg;
 pub mod sweep;

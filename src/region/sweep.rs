@@ -318,12 +318,16 @@ impl Sweep {
             }
         }
         Plot {
-            title: format!("itsa region {}: {}", self.model.name, self.fixed_line()),
-            subtitle: format!(
-                "{} · {} · {}",
-                self.model.source.origin, self.model.source.section, self.model.title
+            // No tool banner: the fixed parameters go into the axis label, a title only
+            // when asked for (--title).
+            title: String::new(),
+            subtitle: String::new(),
+            x_label: format!(
+                "{} (--{}); {}",
+                self.param_symbol(),
+                self.flag(),
+                self.fixed_line()
             ),
-            x_label: format!("{} (--{})", self.param_symbol(), self.flag()),
             y_label: "lower bound on the rate (per input symbol)".into(),
             series,
             markers: self.branch_markers(&cols),
@@ -417,18 +421,17 @@ impl Sweep {
     }
 }
 
+/// One CSV record (RFC 4180 quoting, by the `csv` crate), with its line break.
 fn csv_line(cells: &[String]) -> String {
-    let quoted: Vec<String> = cells
-        .iter()
-        .map(|c| {
-            if c.contains([',', '"', '\n']) {
-                format!("\"{}\"", c.replace('"', "\"\""))
-            } else {
-                c.clone()
-            }
-        })
-        .collect();
-    quoted.join(",") + "\n"
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    // Writing to memory cannot fail; an error would leave the record out.
+    let _ = w.write_record(cells);
+    w.into_inner()
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

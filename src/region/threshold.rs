@@ -44,7 +44,7 @@ pub struct Table {
     /// Smallest t from which on every t is secure (verified); `None` if even t = n is not.
     pub passive_min: Option<u32>,
     pub active_min: Option<u32>,
-    /// The seed's claims: t > n/2 and t > 2n/3 (models.md §5.4).
+    /// The seed's claims: t > n/2 and t > 2n/3 (docs/models.md#threshold-thresholds).
     pub seed_passive_min: u32,
     pub seed_active_min: u32,
 }
@@ -154,7 +154,7 @@ fn agreement(verified: Option<u32>, seed: u32) -> &'static str {
 }
 
 const PREAMBLE: &str = "a threshold table, not a rate region: each entry is computed by \
-constructing the skeleton (models.md §5.6) with |C| = n − t corrupted clients and verifying it \
+constructing the skeleton (docs/models.md#threshold-skeleton) with |C| = n − t corrupted clients and verifying it \
 exhaustively over F_p; the seed's closed forms are shown for comparison only";
 
 /// The table for one n.
@@ -207,7 +207,7 @@ pub fn text(t: &Table) -> String {
     );
     let _ = writeln!(
         o,
-        "  seed 001 (§5.4, closed form):  passive t > n/2 → t ≥ {} ({})   active t > 2n/3 → t ≥ {} ({})",
+        "  seed 001 (closed form):  passive t > n/2 → t ≥ {} ({})   active t > 2n/3 → t ≥ {} ({})",
         t.seed_passive_min,
         agreement(t.passive_min, t.seed_passive_min),
         t.seed_active_min,

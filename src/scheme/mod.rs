@@ -54,6 +54,9 @@ pub struct Source {
 pub struct Variable {
     pub name: Name,
     pub rows: Vec<Vec<u32>>,
+    /// For a stack of named parts (`R[1] = ["Z[1]", "Y[1]{1,2}"]`): the name of each row,
+    /// used in witnesses; empty otherwise (rows are then `R[1](j)`).
+    pub row_names: Vec<String>,
     pub span: Span,
 }
 
@@ -122,6 +125,20 @@ pub struct Scheme {
 impl Scheme {
     pub fn block(&self, name: &Name) -> Option<BlockRef> {
         self.lookup.get(name).copied()
+    }
+
+    /// The name of each row of a source or variable: its parts' names for a stack of named
+    /// parts, else `X` (one row) or `X(1)`, `X(2)`, ….
+    pub fn row_names(&self, name: &Name) -> Option<Vec<String>> {
+        Some(match self.block(name)? {
+            BlockRef::Variable(i) if !self.variables[i].row_names.is_empty() => {
+                self.variables[i].row_names.clone()
+            }
+            BlockRef::Variable(i) => {
+                spec::component_names(&name.to_string(), self.variables[i].rows.len())
+            }
+            BlockRef::Source(i) => spec::component_names(&name.to_string(), self.sources[i].len),
+        })
     }
 
     /// The rows of a source or variable.

@@ -12,7 +12,7 @@ use thiserror::Error;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use super::expr::{parse_expr_str, Coef, Expr, Factor};
+use super::expr::{parse_expr_str, Coef, Expr, Factor, Term};
 use super::names::{parse_pattern, Name};
 use super::{
     BlockRef, Expectation, Origin, Param, Role, Scheme, Source, SourceKind, Span, Variable,
@@ -74,6 +74,15 @@ pub fn read_spec(path: &Path) -> Result<Scheme, SpecError> {
         super::json::read_json_spec_str(&text, &shown)
     } else {
         read_spec_str(&text, &shown)
+    }
+}
+
+/// `X` for one row, `X(1)`, `X(2)`, … for several: how a row of a block is named.
+pub fn component_names(name: &str, len: usize) -> Vec<String> {
+    if len == 1 {
+        vec![name.to_string()]
+    } else {
+        (1..=len).map(|j| format!("{name}({j})")).collect()
     }
 }
 
@@ -532,6 +541,7 @@ pub fn read_flat_spec_str(text: &str, path: &str) -> Result<Scheme, SpecError> {
         lookup: &lookup,
         pending: &pending,
         rows: vec![None; pending.len()],
+        names: vec![Vec::new(); pending.len()],
         active: vec![false; pending.len()],
         stack: Vec::new(),
     };
@@ -539,12 +549,15 @@ pub fn read_flat_spec_str(text: &str, path: &str) -> Result<Scheme, SpecError> {
         ev.resolve(i)?;
     }
     let rows = ev.rows;
+    let names = ev.names;
     let variables = pending
         .iter()
         .zip(rows)
-        .map(|(pv, rows)| Variable {
+        .zip(names)
+        .map(|((pv, rows), row_names)| Variable {
             name: pv.name.clone(),
             rows: rows.expect("all variables resolved"),
+            row_names,
             span: Span {
                 start: pv.key_offset,
                 end: pv.key_offset,
@@ -624,6 +637,8 @@ struct Evaluator<'a, 'v> {
     lookup: &'a HashMap<Name, BlockRef>,
     pending: &'a [PendingVar<'v>],
     rows: Vec<Option<Vec<Vec<u32>>>>,
+    /// Per resolved variable: the name of each row when it is a stack of named parts.
+    names: Vec<Vec<String>>,
     active: Vec<bool>,
     stack: Vec<usize>,
 }
@@ -644,16 +659,62 @@ impl Evaluator<'_, '_> {
         self.active[i] = true;
         self.stack.push(i);
         let mut all = Vec::new();
+        let mut names = Vec::new();
+        let stacked = self.pending[i].parts.len() > 1;
         for (e, item, s) in &self.pending[i].parts {
             let base = self.r.content_start(item, s);
             let at = |off: usize| base.map_or(item.span().start, |b| b + off);
             let rows = self.eval(e, &at)?;
+            if stacked {
+                names.extend(self.part_names(e, rows.len()));
+            }
             all.extend(rows);
         }
         self.stack.pop();
         self.active[i] = false;
         self.rows[i] = Some(all);
+        if names.iter().all(Option::is_some) {
+            self.names[i] = names.into_iter().flatten().collect();
+        }
         Ok(())
+    }
+
+    /// Row names of one part of a stack when the part is a plain reference (`Y[1]{1,2}`, or a
+    /// component range of one): the referenced rows' own names, so that a witness says
+    /// `Y[1]{1,2}` instead of `R[1](2)`. `None` for a computed part.
+    fn part_names(&self, e: &Expr, n: usize) -> Vec<Option<String>> {
+        let plain = match e.terms.as_slice() {
+            [Term {
+                coef,
+                factor: Factor::Ref {
+                    name, component, ..
+                },
+                ..
+            }] if !coef.negative && coef.num == 1 && coef.den == 1 => Some((name, *component)),
+            _ => None,
+        };
+        let Some((name, component)) = plain else {
+            return vec![None; n];
+        };
+        let own: Vec<String> = match self.lookup.get(name) {
+            Some(BlockRef::Variable(j)) if !self.names[*j].is_empty() => self.names[*j].clone(),
+            Some(BlockRef::Variable(j)) => {
+                let len = self.rows[*j].as_ref().map_or(0, Vec::len);
+                component_names(&name.to_string(), len)
+            }
+            Some(BlockRef::Source(j)) => component_names(&name.to_string(), self.sources[*j].len),
+            None => return vec![None; n],
+        };
+        let (lo, hi) = component.map_or((1, own.len()), |(a, b)| (a as usize, b as usize));
+        let picked: Vec<Option<String>> = own
+            .get(lo.saturating_sub(1)..hi.min(own.len()))
+            .map(|s| s.iter().cloned().map(Some).collect())
+            .unwrap_or_default();
+        if picked.len() == n {
+            picked
+        } else {
+            vec![None; n]
+        }
     }
 
     fn eval(&mut self, e: &Expr, at: &dyn Fn(usize) -> usize) -> Result<Vec<Vec<u32>>, SpecError> {

@@ -18,6 +18,7 @@
 //! recomputed afterwards, only for the checks that are printed, with tracking columns.
 
 pub mod export;
+pub mod latex;
 mod projection;
 mod report;
 pub mod shard;
@@ -40,11 +41,17 @@ pub type BlockId = u32;
 pub struct Block {
     pub label: String,
     pub rows: Vec<Vec<u32>>,
+    /// The spec's names of the rows, when the block is a stack of named variables.
+    pub row_names: Option<Vec<String>>,
 }
 
 impl Block {
-    /// Label of each row: `X[1]` for a one-row block, `X[1](j)` otherwise.
+    /// Label of each row: the spec's names for a stack of named parts (`Y[1]{1,2}`), else
+    /// `X[1]` for a one-row block and `X[1](j)` otherwise.
     pub fn row_labels(&self) -> Vec<String> {
+        if let Some(names) = &self.row_names {
+            return names.clone();
+        }
         if self.rows.len() == 1 {
             vec![self.label.clone()]
         } else {
@@ -65,18 +72,38 @@ pub struct Blocks {
 impl Blocks {
     /// Register a block (or return the id of the block with the same label).
     pub fn add(&mut self, label: impl Into<String>, rows: Vec<Vec<u32>>) -> BlockId {
+        self.add_named(label, rows, None)
+    }
+
+    /// [`Blocks::add`] with the spec's names of the rows (see [`Block::row_names`]).
+    pub fn add_named(
+        &mut self,
+        label: impl Into<String>,
+        rows: Vec<Vec<u32>>,
+        row_names: Option<Vec<String>>,
+    ) -> BlockId {
         let label = label.into();
         if let Some(&id) = self.by_label.get(&label) {
             return id;
         }
         let id = self.list.len() as BlockId;
         self.by_label.insert(label.clone(), id);
-        self.list.push(Block { label, rows });
+        let row_names = row_names.filter(|n| n.len() == rows.len());
+        self.list.push(Block {
+            label,
+            rows,
+            row_names,
+        });
         id
     }
 
     pub fn get(&self, id: BlockId) -> &Block {
         &self.list[id as usize]
+    }
+
+    /// Every block, in registration order (position = id).
+    pub fn iter(&self) -> impl Iterator<Item = &Block> {
+        self.list.iter()
     }
 
     pub fn id(&self, label: &str) -> Option<BlockId> {

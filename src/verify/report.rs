@@ -36,6 +36,10 @@ pub struct Header {
 pub struct SetLabel {
     pub name: String,
     pub members: Vec<u32>,
+    /// When members number (server, user) pairs (multi-server colluders): the pairs, in the
+    /// order of `members`; printed as `T={(1,2),(2,1)}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pairs: Option<Vec<(u32, u32)>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -103,6 +107,32 @@ impl Report {
         }
     }
 
+    /// Show the members of the sets named `set` as (group, member) pairs: member i is the
+    /// ((i−1) mod per + 1)-th of group ⌊(i−1)/per⌋ + 1 (multi-server colluders, per = V).
+    pub fn label_pairs(&mut self, set: &str, per: u32) {
+        let per = per.max(1);
+        let label = |l: &mut SetLabel| {
+            if l.name == set {
+                l.pairs = Some(
+                    l.members
+                        .iter()
+                        .map(|&i| ((i - 1) / per + 1, (i - 1) % per + 1))
+                        .collect(),
+                );
+            }
+        };
+        for f in &mut self.families {
+            f.examples
+                .iter_mut()
+                .flat_map(|e| &mut e.sets)
+                .for_each(label);
+            f.decoders
+                .iter_mut()
+                .flat_map(|d| &mut d.sets)
+                .for_each(label);
+        }
+    }
+
     pub fn family(&self, name: &str) -> Option<&FamilyReport> {
         self.families.iter().find(|f| f.name == name)
     }
@@ -114,6 +144,7 @@ fn set_labels(c: &Check) -> Vec<SetLabel> {
         .map(|(n, m)| SetLabel {
             name: n.to_string(),
             members: m.clone(),
+            pairs: None,
         })
         .collect()
 }
@@ -184,7 +215,17 @@ pub(super) fn family_report(
 
 fn show_sets(sets: &[SetLabel]) -> String {
     sets.iter()
-        .map(|s| format!("{}={{{}}}", s.name, crate::scheme::names::join(&s.members)))
+        .map(|s| match &s.pairs {
+            Some(p) => format!(
+                "{}={{{}}}",
+                s.name,
+                p.iter()
+                    .map(|(a, b)| format!("({a},{b})"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            None => format!("{}={{{}}}", s.name, crate::scheme::names::join(&s.members)),
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -230,6 +271,21 @@ pub fn render_text(r: &Report) -> String {
         );
         for e in &f.examples {
             match e.kind {
+                "not-decodable" if f.name == "locality" => {
+                    let _ = writeln!(
+                        o,
+                        "    FAIL {}: not local: the message is not a function of what its sender holds, rank deficit {}",
+                        show_sets(&e.sets),
+                        e.rank_deficit.unwrap_or(0)
+                    );
+                    for m in &e.missing {
+                        let _ = writeln!(
+                            o,
+                            "         {} is not computable by its sender (left after elimination: {})",
+                            m.target, m.residual
+                        );
+                    }
+                }
                 "not-decodable" => {
                     let _ = writeln!(
                         o,
