@@ -11,10 +11,12 @@
 
 #[cfg(feature = "bound")]
 pub mod bound;
+pub mod budget;
 pub mod coded;
 pub mod construct;
 pub mod field;
 pub mod models;
+pub mod out;
 pub mod region;
 pub mod scheme;
 pub mod subsets;

@@ -11,8 +11,17 @@ use itsa::region::cli::RegionArgs;
 use itsa::scheme::SpecError;
 use itsa::verify::{self, Options, Verdict};
 
-/// Above this many checks a run needs --force (checks are materialised: ~200 bytes each).
-const CHECK_LIMIT: u128 = 5_000_000;
+// Output goes through `itsa::out` (and stderr is written without panicking): a reader that
+// closes the pipe (`itsa verify … | head -1`) must not make itsa panic.
+macro_rules! println {
+    ($($t:tt)*) => {{ let _ = itsa::out::println(&format!($($t)*)); }};
+}
+macro_rules! print {
+    ($($t:tt)*) => {{ let _ = itsa::out::print(&format!($($t)*)); }};
+}
+macro_rules! eprintln {
+    ($($t:tt)*) => {{ let _ = writeln!(std::io::stderr(), $($t)*); }};
+}
 
 #[derive(Parser)]
 #[command(
@@ -23,6 +32,9 @@ const CHECK_LIMIT: u128 = 5_000_000;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The resource budget every command checks before it starts (docs/cli.md).
+    #[command(flatten)]
+    budget: itsa::budget::BudgetArgs,
 }
 
 #[derive(Subcommand)]
@@ -43,12 +55,6 @@ enum Command {
         /// Decoders printed per family with --show-decoders.
         #[arg(long, default_value_t = 100, value_name = "N")]
         max_decoders: usize,
-        /// Run even when the number of checks exceeds the safety limit.
-        #[arg(long)]
-        force: bool,
-        /// The safety limit: refuse runs with more checks than this unless --force.
-        #[arg(long, default_value_t = CHECK_LIMIT, value_name = "N")]
-        max_checks: u128,
         /// Verify only part i of n (e.g. 2/4) and print a shard report (JSON) for `itsa merge`.
         #[arg(long, value_name = "i/n")]
         shard: Option<verify::Part>,
@@ -81,6 +87,13 @@ enum Command {
         /// Decoders printed per family with --show-decoders.
         #[arg(long, default_value_t = 100, value_name = "N")]
         max_decoders: usize,
+        /// Passing checks to re-evaluate (a random sample), or `all`; every failure a shard
+        /// reports is always re-evaluated.
+        #[arg(long, default_value_t = verify::shard::AuditLevel::Sample(verify::shard::DEFAULT_AUDIT), value_name = "N|all")]
+        audit: verify::shard::AuditLevel,
+        /// Seed of the audit sample (default: a fresh one, printed with the report).
+        #[arg(long, value_name = "S")]
+        audit_seed: Option<u64>,
     },
     /// Optimal rate region of a model at given parameters, exactly (see docs/regions.md).
     Region(RegionArgs),
@@ -204,20 +217,30 @@ enum Recipe<'a> {
     Random {
         random: &'a RandomDraw,
         optimal_dim: u32,
+        /// Rows of the spec (per key symbol, each is a term of the spec text): for the budget.
+        rows: u128,
         make: Draw<'a>,
     },
 }
 
 impl Recipe<'_> {
-    /// The key dimension of a random recipe: --key-dim, or the optimal one.
-    fn key_dim(random: &RandomDraw, optimal: u32) -> Result<u32, ConstructError> {
-        match random.key_dim {
+    /// The key dimension of a random recipe: --key-dim, or the optimal one, within the
+    /// budget (`rows` × dimension dense entries).
+    fn key_dim(random: &RandomDraw, optimal: u32, rows: u128) -> Result<u32, ConstructError> {
+        let dim = match random.key_dim {
             Some(0) => Err(ConstructError::Parameter(
                 "--key-dim: at least one key symbol (0 would be no key at all)".into(),
             )),
             Some(dim) => Ok(dim),
             None => Ok(optimal),
-        }
+        }?;
+        itsa::budget::charge(
+            itsa::budget::Resource::Cells,
+            itsa::budget::product(&[dim as u128, rows]),
+            format!("a construction with key dimension {dim}"),
+        )
+        .map_err(|e| ConstructError::Budget(e.to_string()))?;
+        Ok(dim)
     }
 
     /// The spec text without verifying it (--no-verify): for a random recipe, the draw at --seed.
@@ -227,9 +250,10 @@ impl Recipe<'_> {
             Recipe::Random {
                 random,
                 optimal_dim,
+                rows,
                 make,
             } => {
-                let dim = Self::key_dim(random, *optimal_dim)?;
+                let dim = Self::key_dim(random, *optimal_dim, *rows)?;
                 Ok(make(dim, &mut itsa::construct::SplitMix64(random.seed)))
             }
         }
@@ -243,9 +267,10 @@ impl Recipe<'_> {
             Recipe::Random {
                 random,
                 optimal_dim,
+                rows,
                 make,
             } => {
-                let dim = Self::key_dim(random, *optimal_dim)?;
+                let dim = Self::key_dim(random, *optimal_dim, *rows)?;
                 if random.key_dim.is_some() {
                     let mut c = itsa::construct::deterministic(self.unverified()?, opts)?;
                     c.seed = Some(random.seed);
@@ -302,6 +327,7 @@ fn construct(model: ConstructModel) -> ExitCode {
                 multi_server::construct_params(u, v, t, common.prime).map(|p| Recipe::Random {
                     random,
                     optimal_dim: multi_server::optimal_key_dim(u, v, t),
+                    rows: 3 * (u as u128) * (v as u128) + u as u128,
                     make: Box::new(move |dim, rng| {
                         multi_server::construct_draw(u, v, t, p, dim, rng)
                     }),
@@ -325,6 +351,7 @@ fn construct(model: ConstructModel) -> ExitCode {
                         Recipe::Random {
                             random,
                             optimal_dim: d.max(k - d),
+                            rows: 4 * (k as u128) * (d as u128 + 1),
                             make: Box::new(move |dim, rng| {
                                 hierarchical::construct_draw(k, d, s, p, dim, rng)
                             }),
@@ -491,17 +518,14 @@ fn verify_shard(
             return ExitCode::from(2);
         }
     };
-    let start = std::time::Instant::now();
-    let plan = model.plan(scheme);
-    let outcomes = verify::evaluate_part(verify::Space::of(scheme), &plan, part, progress);
-    let report = verify::shard::ShardReport::new(
-        spec.display().to_string(),
-        &text,
-        part,
-        plan.num_checks(),
-        &outcomes,
-        start.elapsed().as_secs_f64(),
-    );
+    let shown = spec.display().to_string();
+    let report = match verify::shard::run_part(&shown, &text, scheme, model, part, progress) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {shown}: {e}");
+            return ExitCode::from(2);
+        }
+    };
     println!(
         "{}",
         serde_json::to_string_pretty(&report).expect("shard report serialises")
@@ -513,63 +537,30 @@ fn verify_shard(
     }
 }
 
-/// `itsa merge`: the full report from all shard reports; same output and exit codes as verify.
-fn merge(paths: &[PathBuf], spec: Option<PathBuf>, json: bool, opts: &Options) -> ExitCode {
-    let mut shards = Vec::new();
-    for p in paths {
-        let parsed = std::fs::read_to_string(p)
-            .map_err(|e| e.to_string())
-            .and_then(|t| {
-                serde_json::from_str::<verify::shard::ShardReport>(&t).map_err(|e| e.to_string())
-            });
-        match parsed {
-            Ok(s) => shards.push(s),
-            Err(e) => {
-                eprintln!("error: {}: not a shard report: {e}", p.display());
+/// `itsa merge`: the full report from all shard reports (checked and audited); same output
+/// and exit codes as verify.
+fn merge(
+    paths: &[PathBuf],
+    spec: Option<PathBuf>,
+    json: bool,
+    opts: &Options,
+    audit: verify::shard::AuditLevel,
+    seed: u64,
+) -> ExitCode {
+    use verify::shard::MergeError;
+    let (report, summary) =
+        match verify::shard::merge_files(paths, spec.as_deref(), opts, audit, seed) {
+            Ok(v) => v,
+            Err(MergeError::Spec(e)) => {
+                print_spec_error(&e);
                 return ExitCode::from(2);
             }
-        }
-    }
-    let outcomes = match verify::shard::merge(&shards) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let spec = spec.unwrap_or_else(|| PathBuf::from(&shards[0].spec));
-    let hash_ok = std::fs::read_to_string(&spec)
-        .is_ok_and(|t| verify::shard::spec_hash(&t) == shards[0].spec_hash);
-    if !hash_ok {
-        eprintln!(
-            "error: {} is not the spec the shards were computed from (missing or changed); pass --spec",
-            spec.display()
-        );
-        return ExitCode::from(2);
-    }
-    let (scheme, model) = match itsa::load(&spec) {
-        Ok(v) => v,
-        Err(e) => {
-            print_spec_error(&e);
-            return ExitCode::from(2);
-        }
-    };
-    let mut report = match itsa::report_from_outcomes(&scheme, &model, opts, outcomes) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    report.elapsed_seconds += shards.iter().map(|s| s.elapsed_seconds).sum::<f64>();
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).expect("report serialises")
-        );
-    } else {
-        print!("{}", verify::render_text(&report));
-    }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+    print!("{}", verify::shard::render_merged(&report, &summary, json));
     let alarm = report.rates.as_ref().is_some_and(|r| r.alarm);
     match report.verdict {
         Verdict::Verified if !alarm => ExitCode::SUCCESS,
@@ -600,6 +591,7 @@ fn print_spec_error(e: &SpecError) {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    itsa::budget::set(cli.budget.budget());
     match cli.command {
         Command::Region(args) => match itsa::region::cli::run(&args) {
             Ok(out) => {
@@ -646,6 +638,14 @@ fn main() -> ExitCode {
         },
         Command::Export { spec, json: _ } => match itsa::load(&spec) {
             Ok((scheme, model)) => {
+                if let Err(e) = itsa::budget::charge(
+                    itsa::budget::Resource::Checks,
+                    model.count_checks(),
+                    format!("{}: this model instance", spec.display()),
+                ) {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
                 let plan = model.plan(&scheme);
                 let v = verify::export::plan_json(verify::Space::of(&scheme), &plan);
                 println!("{v}");
@@ -663,13 +663,16 @@ fn main() -> ExitCode {
             show_decoders,
             max_failures,
             max_decoders,
+            audit,
+            audit_seed,
         } => {
             let opts = Options {
                 max_failures,
                 max_decoders: if show_decoders { max_decoders } else { 0 },
                 progress: false,
             };
-            merge(&shards, spec, json, &opts)
+            let seed = audit_seed.unwrap_or_else(verify::shard::fresh_seed);
+            merge(&shards, spec, json, &opts, audit, seed)
         }
         Command::Test { paths, json, junit } => {
             let files = match itsa::suite::collect(&paths) {
@@ -710,8 +713,6 @@ fn main() -> ExitCode {
             show_decoders,
             max_failures,
             max_decoders,
-            force,
-            max_checks,
             shard,
         } => {
             let (scheme, model) = match itsa::load(&spec) {
@@ -722,11 +723,12 @@ fn main() -> ExitCode {
                 }
             };
             let count = model.count_checks();
-            if count > max_checks && !force {
-                eprintln!(
-                    "error: {}: this model instance has {count} checks (limit {max_checks}, --max-checks); pass --force to run it anyway",
-                    spec.display()
-                );
+            if let Err(e) = itsa::budget::charge(
+                itsa::budget::Resource::Checks,
+                count,
+                format!("{}: this model instance", spec.display()),
+            ) {
+                eprintln!("error: {e}");
                 return ExitCode::from(2);
             }
             if count > 20_000 && !json {
