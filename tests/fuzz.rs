@@ -27,9 +27,9 @@ use itsa::construct::SplitMix64;
 /// Budget flags for every fuzz run: keeps each child short, and exercises the budget.
 const BUDGET: [&str; 8] = [
     "--max-checks",
-    "20000",
+    "5000",
     "--max-cells",
-    "4000000",
+    "200000",
     "--max-trials",
     "200000",
     "--max-points",
