@@ -246,6 +246,11 @@ pub fn first_verified(
     opts: &Options,
     draw: impl Fn(&mut SplitMix64) -> String,
 ) -> Result<Construction, ConstructError> {
+    if attempts == 0 {
+        return Err(ConstructError::Parameter(
+            "--attempts: at least one draw".into(),
+        ));
+    }
     for i in 0..attempts {
         let s = seed.wrapping_add(i as u64);
         let spec = draw(&mut SplitMix64(s));

@@ -130,9 +130,36 @@ const NUMBERS: [i64; 16] = [
 ];
 
 const TOKENS: [&str; 30] = [
-    "[", "]", "{", "}", "(", ")", "..", ",", "+", "-", "/", " ", "0", "1", "9", "4000000000",
-    "18446744073709551616", "Θ", "é", "k", "U1", "W", "Z", "X[1]", "Z[1](1..2)", "1/0", "2 ",
-    "[1..100000]", "{1..4000000000}", "\\",
+    "[",
+    "]",
+    "{",
+    "}",
+    "(",
+    ")",
+    "..",
+    ",",
+    "+",
+    "-",
+    "/",
+    " ",
+    "0",
+    "1",
+    "9",
+    "4000000000",
+    "18446744073709551616",
+    "Θ",
+    "é",
+    "k",
+    "U1",
+    "W",
+    "Z",
+    "X[1]",
+    "Z[1](1..2)",
+    "1/0",
+    "2 ",
+    "[1..100000]",
+    "{1..4000000000}",
+    "\\",
 ];
 
 fn pick<'a, T>(rng: &mut SplitMix64, v: &'a [T]) -> &'a T {
@@ -445,7 +472,11 @@ fn fuzz() {
                                     &args,
                                     &why,
                                 );
-                                failed.push(format!("{}: itsa {}: {why}", p.display(), args.join(" ")));
+                                failed.push(format!(
+                                    "{}: itsa {}: {why}",
+                                    p.display(),
+                                    args.join(" ")
+                                ));
                             }
                         } else {
                             let (name, bytes) = mutated_spec(&mut rng, seeds, n);
@@ -466,7 +497,10 @@ fn fuzz() {
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().expect("fuzz worker")).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("fuzz worker"))
+            .collect()
     });
     let runs: u64 = results.iter().map(|r| r.0).sum();
     let failed: Vec<&String> = results.iter().flat_map(|r| &r.1).collect();

@@ -83,11 +83,7 @@ impl Run {
         s.failed.sort();
         s.failures = s.failed.len() as u64;
         s.digest = outcome_digest(mine.iter().map(|&i| {
-            let o = s
-                .failed
-                .iter()
-                .find(|f| f.0 == i as u64)
-                .map_or(0, |f| f.1);
+            let o = s.failed.iter().find(|f| f.0 == i as u64).map_or(0, |f| f.1);
             (i as u64, o)
         }));
     }
@@ -167,7 +163,10 @@ fn a_removed_failure_is_refused() {
         r.reseal(s);
     }
     let e = refused(&r.merge(&careful, &["--audit", "all"]), "resealed removal");
-    assert!(e.contains("audit failed") && e.contains("passes according to the shards"), "{e}");
+    assert!(
+        e.contains("audit failed") && e.contains("passes according to the shards"),
+        "{e}"
+    );
     let e = refused(
         &r.merge(&careful, &["--audit", "1000000"]),
         "resealed removal, big sample",
@@ -183,7 +182,10 @@ fn an_invented_or_altered_failure_is_caught_by_the_audit() {
     s[0].failed.push((c, 1));
     r.reseal(&mut s[0]);
     let e = refused(&r.merge(&s, &["--audit", "0"]), "invented failure");
-    assert!(e.contains(&format!("check #{c}")) && e.contains("passes when re-evaluated"), "{e}");
+    assert!(
+        e.contains(&format!("check #{c}")) && e.contains("passes when re-evaluated"),
+        "{e}"
+    );
     // a real failure with another outcome
     let mut s = r.shards.clone();
     let i = s.iter().position(|s| !s.failed.is_empty()).unwrap();
@@ -247,7 +249,10 @@ fn truncated_huge_and_foreign_files_are_refused() {
     std::fs::write(&f, &full[..full.len() / 2]).unwrap();
     let o = itsa(&["merge", f.to_str().unwrap()]);
     let e = refused(&o, "truncated");
-    assert!(e.contains("trunc.json:") && e.contains("not a shard report"), "{e}");
+    assert!(
+        e.contains("trunc.json:") && e.contains("not a shard report"),
+        "{e}"
+    );
     // huge counts: no allocation proportional to them, a clear refusal
     for (key, value) in [
         ("total_checks", 1u64 << 62),
@@ -274,5 +279,8 @@ fn truncated_huge_and_foreign_files_are_refused() {
     edited.push_str("\n# edited\n");
     std::fs::write(&r.spec, edited).unwrap();
     let e = refused(&r.merge_values(&values, &[]), "edited spec");
-    assert!(e.contains("not the spec the shards were computed from"), "{e}");
+    assert!(
+        e.contains("not the spec the shards were computed from"),
+        "{e}"
+    );
 }

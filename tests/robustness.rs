@@ -49,7 +49,11 @@ fn truncated_json_after_a_multibyte_character_is_located() {
 #[test]
 fn invalid_utf8_is_located() {
     let dir = tempfile::tempdir().unwrap();
-    let f = write(dir.path(), "bad.toml", b"# \xc3\xa9t\xc3\xa9\ntitle = \"\xce\x98\xff\"\n");
+    let f = write(
+        dir.path(),
+        "bad.toml",
+        b"# \xc3\xa9t\xc3\xa9\ntitle = \"\xce\x98\xff\"\n",
+    );
     let e = refused(&["verify", &f], &["bad.toml:2:11:", "invalid UTF-8"]);
     assert!(e.contains("0xff"), "{e}");
     let f = write(dir.path(), "bad.json", b"{\"title\": \"\xc3\x28\"}");
@@ -69,7 +73,12 @@ fn shard_indices_cannot_overflow_or_name_empty_parts() {
         refused(&["verify", s, "--shard", part], &["at most 62 parts"]);
     }
     refused(
-        &["verify", s, "--shard", "18446744073709551616/18446744073709551616"],
+        &[
+            "verify",
+            s,
+            "--shard",
+            "18446744073709551616/18446744073709551616",
+        ],
         &["--shard"],
     );
     // the largest meaningful part count still works: one check per part
@@ -85,21 +94,33 @@ fn huge_declarations_are_refused_before_allocation() {
     let set = write(
         dir.path(),
         "set.toml",
-        &example1_with("\"Z[1..3]\" = 2", "\"Z[1..3]\" = 2\n\"N{1..4000000000}\" = 1"),
+        &example1_with(
+            "\"Z[1..3]\" = 2",
+            "\"Z[1..3]\" = 2\n\"N{1..4000000000}\" = 1",
+        ),
     );
-    refused(&["verify", &set], &["set.toml:", "a set of 4000000000 members is too large"]);
+    refused(
+        &["verify", &set],
+        &["set.toml:", "a set of 4000000000 members is too large"],
+    );
     let sym = write(
         dir.path(),
         "sym.toml",
         &example1_with("\"Z[1..3]\" = 2", "\"Z[1..3]\" = 100000"),
     );
-    refused(&["verify", &sym], &["sym.toml:", "matrix entries", "--max-cells"]);
+    refused(
+        &["verify", &sym],
+        &["sym.toml:", "matrix entries", "--max-cells"],
+    );
     let len = write(
         dir.path(),
         "len.toml",
         &example1_with("input-length = 2", "input-length = 100000"),
     );
-    refused(&["verify", &len], &["len.toml:", "matrix entries", "--max-cells"]);
+    refused(
+        &["verify", &len],
+        &["len.toml:", "matrix entries", "--max-cells"],
+    );
     // the cells limit is the flag's: a small limit refuses the paper example, a large one
     // lets it through
     let ex1 = spec("zhao-sun-example1.toml");
@@ -111,7 +132,16 @@ fn huge_declarations_are_refused_before_allocation() {
 #[test]
 fn every_command_checks_its_budget_first() {
     refused(
-        &["construct", "dropout", "--users", "20", "--min-survivors", "15", "--colluders", "3"],
+        &[
+            "construct",
+            "dropout",
+            "--users",
+            "20",
+            "--min-survivors",
+            "15",
+            "--colluders",
+            "3",
+        ],
         &["30233569 checks", "--max-checks"],
     );
     refused(
@@ -131,27 +161,56 @@ fn every_command_checks_its_budget_first() {
     );
     refused(
         &[
-            "lcc", "assign", "--objective", "mis", "--method", "brute", "--workers", "60",
-            "--unreliable", "30",
+            "lcc",
+            "assign",
+            "--objective",
+            "mis",
+            "--method",
+            "brute",
+            "--workers",
+            "60",
+            "--unreliable",
+            "30",
         ],
         &["C(60, 30)", "--max-checks"],
     );
-    refused(&["lcc", "pep", "--trials", "1000000000000"], &["--max-trials"]);
-    refused(&["lcc", "tradeoff", "--steps", "1000000000"], &["--max-points"]);
+    refused(
+        &["lcc", "pep", "--trials", "1000000000000"],
+        &["--max-trials"],
+    );
+    refused(
+        &["lcc", "tradeoff", "--steps", "1000000000"],
+        &["--max-points"],
+    );
     refused(
         &["region", "threshold-sharing", "--sweep", "clients=3..40"],
         &["found 9"],
     );
     refused(
-        &["region", "dropout", "--users", "10", "--min-survivors", "7", "--sweep", "colluders=0..100000"],
+        &[
+            "region",
+            "dropout",
+            "--users",
+            "10",
+            "--min-survivors",
+            "7",
+            "--sweep",
+            "colluders=0..100000",
+        ],
         &["100001 points", "--max-points"],
     );
     let s = spec("weng-seed003-printed.toml");
     let s = s.to_str().unwrap();
-    refused(&["verify", s, "--max-checks", "10"], &["62 checks", "--max-checks"]);
+    refused(
+        &["verify", s, "--max-checks", "10"],
+        &["62 checks", "--max-checks"],
+    );
     refused(&["export", s, "--max-checks", "10"], &["--max-checks"]);
     // --force lifts the limit (the verdict of the paper example comes back)
-    assert_eq!(code(&itsa(&["verify", s, "--max-checks", "10", "--force"])), 1);
+    assert_eq!(
+        code(&itsa(&["verify", s, "--max-checks", "10", "--force"])),
+        1
+    );
 }
 
 /// Spawn itsa with stdout piped, close the pipe before it writes, and return the exit code.
@@ -164,7 +223,12 @@ fn exit_with_closed_stdout(args: &[&str]) -> (i32, String) {
         .unwrap();
     drop(child.stdout.take());
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     (child.wait().unwrap().code().expect("exit code"), err)
 }
 
@@ -180,11 +244,32 @@ fn a_closed_stdout_is_not_a_panic() {
         (vec!["verify", corrected, "--show-decoders"], 0),
         (vec!["verify", printed, "--shard", "1/2"], 1),
         (vec!["export", printed], 0),
-        (vec!["region", "dropout", "--users", "10", "--min-survivors", "7", "--colluders", "2"], 0),
+        (
+            vec![
+                "region",
+                "dropout",
+                "--users",
+                "10",
+                "--min-survivors",
+                "7",
+                "--colluders",
+                "2",
+            ],
+            0,
+        ),
         (vec!["lcc", "mis"], 0),
         (vec!["test", printed], 0),
         (
-            vec!["construct", "dropout", "--users", "4", "--min-survivors", "3", "--colluders", "1"],
+            vec![
+                "construct",
+                "dropout",
+                "--users",
+                "4",
+                "--min-survivors",
+                "3",
+                "--colluders",
+                "1",
+            ],
             0,
         ),
     ] {

@@ -63,7 +63,11 @@ fn four_shards_merged_equal_the_unsharded_report() {
             String::from_utf8_lossy(&merged.stderr)
         );
         let mut merged_v = without_elapsed(&merged.stdout);
-        let audit = merged_v.as_object_mut().unwrap().remove("audit").expect("audit");
+        let audit = merged_v
+            .as_object_mut()
+            .unwrap()
+            .remove("audit")
+            .expect("audit");
         assert!(audit["passing_rechecked"].as_u64().unwrap() > 0, "{audit}");
         assert_eq!(merged_v, without_elapsed(&full.stdout));
         // an incomplete set is refused

@@ -461,9 +461,11 @@ pub fn construct_draw(
 /// The optimal key dimension min{U+V+T−2, UV−1}.
 pub fn optimal_key_dim(servers: u32, users_per_server: u32, colluders: u32) -> u32 {
     // Saturating: the parameters are checked later (construct_params), this must not panic.
-    (servers.saturating_add(users_per_server).saturating_add(colluders))
-        .saturating_sub(2)
-        .min(servers.saturating_mul(users_per_server).saturating_sub(1))
+    (servers
+        .saturating_add(users_per_server)
+        .saturating_add(colluders))
+    .saturating_sub(2)
+    .min(servers.saturating_mul(users_per_server).saturating_sub(1))
 }
 
 /// Check the construction's parameters and pick the prime.
