@@ -7,7 +7,10 @@
 //!   structurally (TOML and JSON renderings: values replaced by boundary numbers, names and
 //!   expressions edited token-wise, keys deleted or duplicated, types swapped, text truncated
 //!   or its bytes broken) and the CLI's numeric flags (boundary and huge numbers), for
-//!   `ITSA_FUZZ_SECONDS` (default 120) from `ITSA_FUZZ_SEED` (default: the clock; printed).
+//!   `ITSA_FUZZ_SECONDS` (default 120) from `ITSA_FUZZ_SEED` (default: the clock; printed);
+//!   and shard files of a violated spec (values, entries and parts edited, text damaged),
+//!   merged with `--audit all`: a merge that accepts edited shards must print exactly the
+//!   honest merged report.
 //!
 //! Invariants, for every run (each child under an address-space limit of
 //! `ITSA_FUZZ_MEMORY_MB`, default 4096, via `ulimit -v`, and a 60 s timeout): the exit code
@@ -410,6 +413,165 @@ fn mutated_args(rng: &mut SplitMix64, spec_paths: &[String]) -> Vec<String> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Shard files: a merge that accepts edited shards must still tell the truth.
+
+/// Mutate one place of a shard report (JSON).
+fn mutate_json(rng: &mut SplitMix64, v: &mut serde_json::Value, depth: usize) {
+    use serde_json::Value;
+    match v {
+        Value::Object(o) if !o.is_empty() && (depth == 0 || rng.below(4) != 0) => {
+            let keys: Vec<String> = o.keys().cloned().collect();
+            let k = pick(rng, &keys).clone();
+            if rng.below(8) == 0 {
+                o.remove(&k);
+            } else {
+                mutate_json(rng, o.get_mut(&k).expect("key"), depth + 1);
+            }
+        }
+        Value::Array(a) if !a.is_empty() && rng.below(4) != 0 => {
+            let i = rng.below(a.len() as u64) as usize;
+            match rng.below(4) {
+                0 => {
+                    a.remove(i);
+                }
+                1 => {
+                    let x = a[i].clone();
+                    a.push(x);
+                }
+                _ => mutate_json(rng, &mut a[i], depth + 1),
+            }
+        }
+        Value::Array(a) if rng.below(2) == 0 => {
+            a.push(serde_json::json!([rng.below(40), 1 + rng.below(3)]))
+        }
+        Value::Number(_) => {
+            *v = match rng.below(3) {
+                0 => Value::from(rng.below(40)),
+                1 => Value::from(*pick(rng, &NUMBERS)),
+                _ => Value::from(u64::MAX - rng.below(2)),
+            }
+        }
+        Value::String(s) => *s = mutate_string(rng, s),
+        other => *other = Value::from(rng.below(5)),
+    }
+}
+
+/// Honest shards of a violated spec and their merged report (without `audit`, `elapsed_seconds`).
+struct ShardSeed {
+    spec: String,
+    shards: Vec<serde_json::Value>,
+    merged: serde_json::Value,
+}
+
+fn strip(mut v: serde_json::Value) -> serde_json::Value {
+    if let Some(o) = v.as_object_mut() {
+        o.remove("audit");
+        o.remove("elapsed_seconds");
+    }
+    v
+}
+
+fn shard_seed() -> ShardSeed {
+    let spec = root()
+        .join("specs/broken-example1-against-t1.toml")
+        .display()
+        .to_string();
+    let bin = env!("CARGO_BIN_EXE_itsa");
+    let shards: Vec<serde_json::Value> = (1..=3)
+        .map(|i| {
+            let o = Command::new(bin)
+                .args(["verify", &spec, "--shard", &format!("{i}/3")])
+                .output()
+                .expect("shard");
+            serde_json::from_slice(&o.stdout).expect("shard JSON")
+        })
+        .collect();
+    let dir = tempfile::tempdir().expect("temp");
+    let files: Vec<String> = shards
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let f = dir.path().join(format!("{i}.json"));
+            std::fs::write(&f, s.to_string()).expect("write");
+            f.display().to_string()
+        })
+        .collect();
+    let o = Command::new(bin)
+        .args(["merge", "--json"])
+        .args(&files)
+        .output()
+        .expect("merge");
+    assert_eq!(o.status.code(), Some(1), "the honest merge is VIOLATED");
+    let merged = strip(serde_json::from_slice(&o.stdout).expect("merged JSON"));
+    ShardSeed {
+        spec,
+        shards,
+        merged,
+    }
+}
+
+/// Merge a mutated set of shards with `--audit all`: a merge that is accepted must print the
+/// honest report.
+fn fuzz_merge(
+    rng: &mut SplitMix64,
+    seed: &ShardSeed,
+    dir: &Path,
+    n: u64,
+) -> Option<(Vec<u8>, String)> {
+    let mut shards = seed.shards.clone();
+    let i = rng.below(shards.len() as u64) as usize;
+    for _ in 0..1 + rng.below(2) {
+        mutate_json(rng, &mut shards[i], 0);
+    }
+    if rng.below(5) == 0 {
+        shards.remove(rng.below(shards.len() as u64) as usize);
+    }
+    let mut files = Vec::new();
+    let mut edited = Vec::new();
+    for (j, s) in shards.iter().enumerate() {
+        let text = serde_json::to_string_pretty(s).unwrap_or_default();
+        let bytes = if j == i {
+            damage(rng, text)
+        } else {
+            text.into_bytes()
+        };
+        if j == i {
+            edited = bytes.clone();
+        }
+        let f = dir.join(format!("shard-{n}-{j}.json"));
+        std::fs::write(&f, &bytes).expect("write shard");
+        files.push(f.display().to_string());
+    }
+    let mut args = vec![
+        "merge".to_string(),
+        "--json".into(),
+        "--audit".into(),
+        "all".into(),
+        "--spec".into(),
+        seed.spec.clone(),
+    ];
+    args.extend(files.iter().cloned());
+    let bin = env!("CARGO_BIN_EXE_itsa");
+    let why = run_checked(&args, None).or_else(|| {
+        let o = Command::new(bin).args(&args).output().ok()?;
+        let code = o.status.code()?;
+        if code <= 1 {
+            let got = strip(serde_json::from_slice(&o.stdout).ok()?);
+            if got != seed.merged {
+                return Some(format!(
+                    "merge accepted edited shards (exit {code}) and printed another report"
+                ));
+            }
+        }
+        None
+    });
+    for f in &files {
+        let _ = std::fs::remove_file(f);
+    }
+    why.map(|w| (edited, format!("itsa {}: {w}", args.join(" "))))
+}
+
+// ---------------------------------------------------------------------------------------------
 
 fn save_failure(dir: &Path, name: &str, bytes: &[u8], args: &[String], why: &str) -> PathBuf {
     std::fs::create_dir_all(dir).expect("target/fuzz-failures");
@@ -440,6 +602,7 @@ fn fuzz() {
         });
     eprintln!("fuzz: seed {seed} (ITSA_FUZZ_SEED={seed} reproduces), {seconds} s");
     let seeds = seeds();
+    let shard_seed = shard_seed();
     let work = tempfile::tempdir().expect("temp dir");
     let failures_dir = root().join("target/fuzz-failures");
     let spec_paths: Vec<String> = seeds
@@ -452,8 +615,8 @@ fn fuzz() {
     let results: Vec<(u64, Vec<String>)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|w| {
-                let (seeds, work, failures_dir, spec_paths) =
-                    (&seeds, work.path(), &failures_dir, &spec_paths);
+                let (seeds, work, failures_dir, spec_paths, shard_seed) =
+                    (&seeds, work.path(), &failures_dir, &spec_paths, &shard_seed);
                 s.spawn(move || {
                     let mut rng = SplitMix64(seed.wrapping_mul(31).wrapping_add(w));
                     let mut runs = 0u64;
@@ -461,7 +624,13 @@ fn fuzz() {
                     while Instant::now() < deadline && failed.len() < 20 {
                         runs += 1;
                         let n = runs * threads + w;
-                        if rng.below(3) == 0 {
+                        if rng.below(6) == 0 {
+                            if let Some((bytes, why)) = fuzz_merge(&mut rng, shard_seed, work, n) {
+                                let name = format!("shard-{seed}-{n}.json");
+                                let p = save_failure(failures_dir, &name, &bytes, &[], &why);
+                                failed.push(format!("{}: {why}", p.display()));
+                            }
+                        } else if rng.below(3) == 0 {
                             let args = mutated_args(&mut rng, spec_paths);
                             if let Some(why) = run_checked(&args, None) {
                                 let name = format!("args-{seed}-{n}.args");

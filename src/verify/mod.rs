@@ -455,17 +455,27 @@ fn evaluation_order(flat: &[&Condition]) -> Vec<usize> {
     order
 }
 
-/// The plan indices of the checks part `part` evaluates, sorted (what a shard covers).
-pub fn part_indices(plan: &Plan, part: Part) -> Vec<usize> {
+/// The order the engine evaluates a plan's checks in (plan indices); parts are slices of it.
+pub fn plan_order(plan: &Plan) -> Vec<usize> {
     let flat: Vec<&Condition> = plan
         .families
         .iter()
         .flat_map(|f| f.checks.iter().map(|c| &c.condition))
         .collect();
-    let order = evaluation_order(&flat);
-    let mut mine = order[part.range(flat.len())].to_vec();
+    evaluation_order(&flat)
+}
+
+/// The plan indices of the checks part `part` of `order` ([`plan_order`]), sorted (what a
+/// shard covers).
+pub fn part_of(order: &[usize], part: Part) -> Vec<usize> {
+    let mut mine = order[part.range(order.len())].to_vec();
     mine.sort_unstable();
     mine
+}
+
+/// The plan indices of the checks part `part` evaluates, sorted.
+pub fn part_indices(plan: &Plan, part: Part) -> Vec<usize> {
+    part_of(&plan_order(plan), part)
 }
 
 /// One check's outcome from scratch with the reference rank formulas of [`Space`]

@@ -314,6 +314,7 @@ pub fn merge(
             shards.len()
         ));
     }
+    let order = super::plan_order(plan);
     let mut seen = vec![false; n];
     let mut outcomes: Vec<Outcome> = vec![0; total];
     for s in shards {
@@ -327,7 +328,7 @@ pub fn merge(
         if std::mem::replace(&mut seen[index - 1], true) {
             return err(format!("shard {index}/{n} is given twice"));
         }
-        let mine = super::part_indices(plan, Part { index, count: n });
+        let mine = super::part_of(&order, Part { index, count: n });
         if s.checks != mine.len() as u64 {
             return err(format!(
                 "shard {index}/{n} claims {} checks, but the part has {}",
@@ -372,7 +373,7 @@ pub fn merge(
         let digest = outcome_digest(mine.iter().map(|&i| (i as u64, outcomes[i])));
         if digest != s.digest {
             return err(format!(
-                "shard {index}/{n}: the digest does not match its outcomes (the file was edited or corrupted)"
+                "shard {index}/{n}: the digest does not match its outcomes (the file was edited or corrupted, or computed by another build of itsa {VERSION})"
             ));
         }
     }
