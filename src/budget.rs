@@ -162,38 +162,6 @@ pub fn product(factors: &[u128]) -> u128 {
     factors.iter().fold(1u128, |acc, &f| acc.saturating_mul(f))
 }
 
-/// The command-line flags of the budget (every subcommand accepts them).
-#[derive(Debug, Clone, clap::Args)]
-pub struct BudgetArgs {
-    /// Refuse runs with more checks than this (model checks, brute-force index sets).
-    #[arg(long, global = true, value_name = "N", default_value_t = Resource::Checks.default_limit())]
-    pub max_checks: u128,
-    /// Refuse specs and constructions with more dense matrix entries (rows × columns) than this.
-    #[arg(long, global = true, value_name = "N", default_value_t = Resource::Cells.default_limit())]
-    pub max_cells: u128,
-    /// Refuse more Monte Carlo trials than this in one command.
-    #[arg(long, global = true, value_name = "N", default_value_t = Resource::Trials.default_limit())]
-    pub max_trials: u128,
-    /// Refuse sweeps with more points than this.
-    #[arg(long, global = true, value_name = "N", default_value_t = Resource::Points.default_limit())]
-    pub max_points: u128,
-    /// Lift every limit above (the run may take hours or exhaust memory).
-    #[arg(long, global = true)]
-    pub force: bool,
-}
-
-impl BudgetArgs {
-    pub fn budget(&self) -> Budget {
-        Budget {
-            checks: self.max_checks,
-            cells: self.max_cells,
-            trials: self.max_trials,
-            points: self.max_points,
-            force: self.force,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

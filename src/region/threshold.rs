@@ -70,12 +70,19 @@ pub fn check_clients(n: u32) -> Result<(), RegionError> {
     Ok(())
 }
 
-/// Verify the skeleton for every 2 ≤ t ≤ n with |C| = n − t.
-pub fn table(protocol: Protocol, n: u32, prime: Option<u64>) -> Result<Table, RegionError> {
+/// Verify the skeleton for every 2 ≤ t ≤ n with |C| = n − t, reporting one unit per
+/// threshold (and each threshold's checks as a nested task) to `progress`.
+pub fn table(
+    protocol: Protocol,
+    n: u32,
+    prime: Option<u64>,
+    progress: &crate::progress::Progress,
+) -> Result<Table, RegionError> {
     check_clients(n)?;
     let internal = |e: String| RegionError::Usage(format!("internal error: {e}"));
     let mut rows = Vec::new();
     let mut p = 0;
+    let task = progress.task(&format!("thresholds (n={n})"), Some(u64::from(n - 1)));
     for t in 2..=n {
         let c = n - t;
         let spec = construct_spec(protocol, n, t, c, 1, prime)
@@ -93,7 +100,8 @@ pub fn table(protocol: Protocol, n: u32, prime: Option<u64>) -> Result<Table, Re
                     .all(|(name, set)| *name != "C" || set.len() == c as usize)
             });
         }
-        let outcomes = evaluate(Space::of(&scheme), &plan, false);
+        let outcomes = evaluate(Space::of(&scheme), &plan, progress);
+        task.advance(1);
         let count = |family: &str| {
             plan.families
                 .iter()

@@ -138,7 +138,7 @@ pub fn run_part(
     scheme: &crate::scheme::Scheme,
     model: &crate::models::Model,
     part: Part,
-    progress: bool,
+    progress: &crate::progress::Progress,
 ) -> Result<ShardReport, ShardError> {
     let start = std::time::Instant::now();
     let plan = model.plan(scheme);
@@ -427,7 +427,7 @@ fn audit_outcomes(
         }
     };
     let outcomes_all: Option<Vec<Outcome>> = all.then(|| {
-        super::evaluate_part(space, plan, Part::ALL, false)
+        super::evaluate_part(space, plan, Part::ALL, &crate::progress::Progress::none())
             .into_iter()
             .map(|(_, o)| o)
             .collect()
@@ -555,23 +555,6 @@ pub fn merge_files(
     let mut report = crate::report_from_outcomes(&scheme, &model, opts, outcomes)?;
     report.elapsed_seconds += shards.iter().map(|s| s.elapsed_seconds).sum::<f64>();
     Ok((report, summary))
-}
-
-/// The merged report as printed: the verify report (text or JSON), plus the audit summary
-/// (a line of text, or an `audit` object in the JSON).
-pub fn render_merged(report: &super::Report, audit: &AuditSummary, json: bool) -> String {
-    if json {
-        let mut v = serde_json::to_value(report).unwrap_or_default();
-        if let Some(obj) = v.as_object_mut() {
-            obj.insert(
-                "audit".into(),
-                serde_json::to_value(audit).unwrap_or_default(),
-            );
-        }
-        serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
-    } else {
-        super::render_text(report) + &audit.text()
-    }
 }
 
 #[cfg(test)]
