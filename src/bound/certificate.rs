@@ -4,9 +4,11 @@
 //! objective(h) = Σ y_i·lhs_i(h) ≥ Σ y_i·rhs_i = bound — a proof checkable by hand.
 //!
 //! The weights come from the LP's floating-point duals: rationalised with small
-//! denominators, and if that does not verify, re-solved exactly on the duals' support
-//! (a small Gaussian elimination over BigRational, local to certificates: the crate's
-//! elimination routine works over F_p). Only exact verification makes a bound proved.
+//! denominators; if that does not verify (an interior-point dual is dense and carries
+//! ~1e-9 noise), a vertex of the dual optimal face is found on the duals' support by the
+//! simplex method and rationalised; failing that, the weights are re-solved exactly on the
+//! support (a small Gaussian elimination over BigRational, local to certificates: the
+//! crate's elimination routine works over F_p). Only exact verification makes a bound proved.
 
 use std::collections::BTreeMap;
 
@@ -14,7 +16,7 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
-use super::lp::Lp;
+use super::lp::{self, Lp};
 
 /// Duals below this magnitude are treated as zero.
 const SUPPORT_EPS: f64 = 1e-7;
@@ -48,6 +50,19 @@ pub fn certify(lp: &Lp, duals: &[f64]) -> Result<Certificate, Failure> {
     if let Ok(c) = verify(lp, &rounded, "rounded duals") {
         return Ok(c);
     }
+    // The interior-point dual lies in the relative interior of the optimal face: its support
+    // holds every row any optimal dual uses, so a vertex found there is optimal for the LP.
+    let bound: f64 = support.iter().map(|&i| y[i] * lp.rows[i].rhs as f64).sum();
+    let debug = std::env::var_os("ITSA_BOUND_DEBUG").is_some();
+    match lp::vertex_dual(lp, &support, bound, false) {
+        Ok(v) => match exact_vertex(lp, &v, "dual vertex on the support (simplex)") {
+            Ok(c) => return Ok(c),
+            Err(e) if debug => eprintln!("vertex dual on {} rows: {e}", support.len()),
+            Err(_) => {}
+        },
+        Err(e) if debug => eprintln!("vertex dual on {} rows: {e}", support.len()),
+        Err(_) => {}
+    }
     let solved = solve_on_support(lp, &support, &y).ok_or_else(|| Failure {
         reason: format!(
             "the dual support ({} rows) admits no exact solution of Σ y_i·row_i = objective",
@@ -55,6 +70,43 @@ pub fn certify(lp: &Lp, duals: &[f64]) -> Result<Certificate, Failure> {
         ),
     })?;
     verify(lp, &solved, "exact re-solve on the dual support").map_err(|reason| Failure { reason })
+}
+
+fn rounded_weights(y: &[f64]) -> Vec<(usize, BigRational)> {
+    (0..y.len())
+        .filter(|&i| y[i].abs() > SUPPORT_EPS)
+        .map(|i| (i, rationalise(y[i], 1_000_000)))
+        .filter(|(_, v)| !v.is_zero())
+        .collect()
+}
+
+/// The fewest-weight certificate proving `bound`: minimise Σ|y_i| over the float dual's
+/// support (which contains every optimal dual's support), then verify exactly.
+pub fn shortest(lp: &Lp, duals: &[f64], bound: &BigRational) -> Result<Certificate, Failure> {
+    let support: Vec<usize> = (0..duals.len())
+        .filter(|&i| duals[i].abs() > SUPPORT_EPS)
+        .collect();
+    let v = lp::vertex_dual(lp, &support, approx(bound), true).map_err(|e| Failure {
+        reason: e.to_string(),
+    })?;
+    exact_vertex(lp, &v, "fewest-weight dual (simplex)").map_err(|reason| Failure { reason })
+}
+
+/// A simplex vertex in floating point → exact weights: rounded, or else re-solved exactly
+/// on the vertex's support (its rows are linearly independent at a vertex, so the exact
+/// solution there is unique and is the vertex itself).
+fn exact_vertex(lp: &Lp, v: &[f64], method: &'static str) -> Result<Certificate, String> {
+    if let Ok(c) = verify(lp, &rounded_weights(v), method) {
+        return Ok(c);
+    }
+    let support: Vec<usize> = (0..v.len()).filter(|&i| v[i].abs() > 1e-9).collect();
+    let solved = solve_on_support(lp, &support, v).ok_or_else(|| {
+        format!(
+            "the vertex's {} rows admit no exact solution",
+            support.len()
+        )
+    })?;
+    verify(lp, &solved, method)
 }
 
 /// good_lp reports shadow prices; pick the sign under which Σ y_i·row_i ≈ objective.

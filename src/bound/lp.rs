@@ -4,21 +4,73 @@
 //! h(A) and h(cl A) share a column and the dependencies themselves become 0 = 0. The LP is
 //! equivalent to the one over all sets, with far fewer columns. Rows: the elemental
 //! inequalities, the other model constraints, R ≥ H(message); duplicates are dropped.
-//! Solved in floating point by HiGHS (interior point + crossover: vertex duals with few
-//! nonzeros); the exact claim comes from the certificate, never from this solve.
+//!
+//! Only orbit representatives are generated. Columns: the closed sets are enumerated once and
+//! each is mapped to the least image of it under the symmetry group (byte lookup tables per
+//! group element). Rows: an elemental inequality I(i; j | K) equals I(i; j | cl K) in these
+//! coordinates (or is 0 = 0 when i or j ∈ cl K), and I(σi; σj | σK) equals I(i; j | K), so
+//! the elemental rows are exactly I(i; j | C) for C one representative closed set per column
+//! orbit and i, j ∉ C, plus H(i | rest) ≥ 0.
+//!
+//! Solved in floating point by a pure-Rust backend (clarabel, interior point) or, with the
+//! `highs` cargo feature, HiGHS; the exact claim comes from the certificate, never from this
+//! solve.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::time::Instant;
 
-use good_lp::solvers::highs::{highs, HighsSolverType};
 use good_lp::{
     variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionWithDual,
     SolverModel,
 };
 
-use super::problem::{Kind, Problem, Set, Term, MAX_LP_VARS};
-use super::symmetry;
+use super::problem::{Kind, Restricted, Set, Term};
+use super::symmetry::{self, Perm};
 use super::BoundError;
+
+/// Most kept variables: the closed sets are found among all 2^n subsets.
+pub const MAX_LP_VARS: usize = 26;
+
+/// Estimated bytes per generated LP row (the row, its dedup key, and the solver's copy).
+const BYTES_PER_ROW: u64 = 600;
+
+/// The floating-point LP solver that guides the certificate search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Backend {
+    /// Clarabel (pure Rust, interior point): the default.
+    #[default]
+    Clarabel,
+    /// HiGHS (C++, interior point + crossover): with `--features highs`.
+    Highs,
+}
+
+impl Backend {
+    pub fn parse(s: &str) -> Result<Backend, BoundError> {
+        match s {
+            "clarabel" => Ok(Backend::Clarabel),
+            "highs" if cfg!(feature = "highs") => Ok(Backend::Highs),
+            "highs" => Err(BoundError::Usage(
+                "--solver highs: this itsa was built without HiGHS (cargo build --features highs)"
+                    .into(),
+            )),
+            other => Err(BoundError::Usage(format!(
+                "--solver: unknown LP backend '{other}' (clarabel{})",
+                if cfg!(feature = "highs") {
+                    ", highs"
+                } else {
+                    ""
+                }
+            ))),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Clarabel => "clarabel",
+            Backend::Highs => "HiGHS",
+        }
+    }
+}
 
 /// Where a row came from (rendered only for rows the certificate uses).
 #[derive(Clone, Debug)]
@@ -89,12 +141,12 @@ impl Lp {
 struct Columns {
     /// (target, given) as local masks.
     deps: Vec<(u32, u32)>,
-    /// The symmetry group as permutations of local indices (identity included).
-    group: Vec<Vec<usize>>,
     first: usize,
-    index: HashMap<u32, usize>,
-    /// Column per raw mask, filled on first use (u32::MAX: not yet computed).
-    memo: Vec<u32>,
+    /// cl ∅: the constants (h = 0); usually ∅.
+    zero: u32,
+    /// Column of each closed set (dense over all masks; u32::MAX for sets not closed).
+    of_closed: Vec<u32>,
+    /// Representative closed set of each entropy column.
     sets: Vec<u32>,
 }
 
@@ -113,46 +165,75 @@ impl Columns {
         }
     }
 
-    /// Column of h(A); None for A = ∅ (h(∅) = 0).
-    fn col(&mut self, a: u32) -> Option<usize> {
-        if a == 0 {
-            return None;
-        }
-        if self.memo[a as usize] != u32::MAX {
-            return Some(self.memo[a as usize] as usize);
-        }
-        // Representative of the orbit of cl A (closure commutes with the group).
-        let c = self
-            .group
+    /// Column of h(A); None when cl A = ∅ (h(∅) = 0).
+    fn col(&self, a: u32) -> Option<usize> {
+        let c = self.closure(a);
+        (c != self.zero).then(|| self.first + self.of_closed[c as usize] as usize)
+    }
+
+    /// Enumerate the closed sets and give each orbit (under `group`) one column.
+    fn new(deps: Vec<(u32, u32)>, n: usize, group: &[Vec<usize>], first: usize) -> Columns {
+        let mut cols = Columns {
+            deps,
+            first,
+            zero: 0,
+            of_closed: vec![u32::MAX; 1 << n],
+            sets: vec![],
+        };
+        cols.zero = cols.closure(0);
+        // Byte tables: image of each 8-bit chunk under each group element.
+        let chunks = n.div_ceil(8).max(1);
+        let tables: Vec<Vec<[u32; 256]>> = group
             .iter()
-            .map(|g| self.closure(permute(g, a)))
-            .min()
-            .expect("the identity is in the group");
-        let next = self.first + self.sets.len();
-        let j = *self.index.entry(c).or_insert(next);
-        if j == next {
-            self.sets.push(c);
+            .map(|g| {
+                (0..chunks)
+                    .map(|c| {
+                        let mut t = [0u32; 256];
+                        for (b, slot) in t.iter_mut().enumerate() {
+                            *slot = (0..8)
+                                .filter(|&k| b >> k & 1 == 1 && 8 * c + k < n)
+                                .fold(0, |acc, k| acc | 1 << g[8 * c + k]);
+                        }
+                        t
+                    })
+                    .collect()
+            })
+            .collect();
+        let image = |t: &Vec<[u32; 256]>, a: u32| {
+            t.iter()
+                .enumerate()
+                .fold(0u32, |acc, (c, tc)| acc | tc[(a >> (8 * c) & 255) as usize])
+        };
+        for a in 1..(1u32 << n) {
+            if a == cols.zero || cols.closure(a) != a || cols.of_closed[a as usize] != u32::MAX {
+                continue;
+            }
+            // A new orbit: a is its least element (masks are visited in increasing order and
+            // closure commutes with the group), and every image gets the same column.
+            let j = cols.sets.len() as u32;
+            cols.sets.push(a);
+            for t in &tables {
+                cols.of_closed[image(t, a) as usize] = j;
+            }
         }
-        self.memo[a as usize] = j as u32;
-        Some(j)
+        cols
     }
 }
 
-fn permute(g: &[usize], a: u32) -> u32 {
-    (0..g.len())
-        .filter(|&i| a >> i & 1 == 1)
-        .fold(0, |acc, i| acc | 1 << g[i])
-}
-
-/// Build the LP for a restricted problem and an objective.
-pub fn build(p: &Problem, objective: &[Term]) -> Result<Lp, BoundError> {
+/// Build the LP for a restricted problem and an objective, with the problem's detected
+/// symmetry generators.
+pub fn build(p: &Restricted, objective: &[Term], generators: &[Perm]) -> Result<Lp, BoundError> {
     let local = p.kept();
     let n = local.len();
     if n > MAX_LP_VARS {
         return Err(BoundError::TooLarge {
-            vars: n,
-            max: MAX_LP_VARS,
-            names: p.model.names(p.keep),
+            what: format!(
+                "the LP would be over {n} random variables ({}): 2^{n} − 1 = {} entropy \
+                 columns before the reductions; at most {MAX_LP_VARS} are supported — keep \
+                 fewer with --restrict",
+                p.model.names(p.keep),
+                (1u128 << n) - 1
+            ),
         });
     }
     // LP size before building it: the n + C(n,2)·2^(n−2) elemental inequalities have at most
@@ -193,7 +274,7 @@ pub fn build(p: &Problem, objective: &[Term]) -> Result<Lp, BoundError> {
         generated_rows: 0,
         symmetry: String::new(),
     };
-    let (group, note) = symmetry::group(p, objective);
+    let (group, note) = symmetry::group(p, objective, generators);
     lp.symmetry = note;
     let local_group: Vec<Vec<usize>> = group
         .iter()
@@ -219,14 +300,24 @@ pub fn build(p: &Problem, objective: &[Term]) -> Result<Lp, BoundError> {
             _ => None,
         })
         .collect();
-    let mut cols = Columns {
-        deps,
-        group: local_group,
-        first: lp.rate_cols.len(),
-        index: HashMap::new(),
-        memo: vec![u32::MAX; 1 << n],
-        sets: vec![],
-    };
+    let cols = Columns::new(deps, n, &local_group, lp.rate_cols.len());
+    // Refuse up front what would not fit: every row is generated before duplicates go.
+    let pairs = (n * n.saturating_sub(1) / 2) as u64;
+    let upper_rows = cols.sets.len() as u64 * pairs + n as u64;
+    let need = upper_rows * BYTES_PER_ROW;
+    let have = available_memory();
+    if need > have {
+        return Err(BoundError::TooLarge {
+            what: format!(
+                "the LP has {} entropy columns (orbits of closed sets) and up to {upper_rows} \
+                 elemental rows: about {:.1} GiB, more than the {:.1} GiB available — keep fewer \
+                 variables with --restrict",
+                cols.sets.len(),
+                need as f64 / (1u64 << 30) as f64,
+                have as f64 / (1u64 << 30) as f64
+            ),
+        });
+    }
     let mut obj: Vec<(usize, i64)> = vec![];
     for t in objective {
         match *t {
@@ -234,35 +325,52 @@ pub fn build(p: &Problem, objective: &[Term]) -> Result<Lp, BoundError> {
                 let j = lp.rate_cols.iter().position(|&x| x == r).expect("added");
                 obj.push((j, 1));
             }
-            Term::Entropy(s) => obj.push((cols.col(m(s)).expect("nonempty"), 1)),
+            Term::Entropy(s) => match cols.col(m(s)) {
+                Some(j) => obj.push((j, 1)),
+                None => {
+                    return Err(BoundError::Usage(
+                        "the objective is the entropy of the empty set".into(),
+                    ))
+                }
+            },
         }
     }
     let full: u32 = ((1u64 << n) - 1) as u32;
     let mut rows = vec![];
-    // Elemental inequalities (they imply all Shannon-type inequalities).
+    // Elemental inequalities (they imply all Shannon-type inequalities), orbit
+    // representatives only (module comment).
     for i in 0..n {
         let mut r = Acc::default();
-        r.add(&mut cols, full, 1);
-        r.add(&mut cols, full & !(1 << i), -1);
+        r.add(&cols, full, 1);
+        r.add(&cols, full & !(1 << i), -1);
         rows.push(r.row(0, false, Origin::Monotone(i)));
     }
+    for &c in &cols.sets.clone() {
+        for i in 0..n {
+            if c >> i & 1 == 1 {
+                continue;
+            }
+            for j in i + 1..n {
+                if c >> j & 1 == 1 {
+                    continue;
+                }
+                let mut r = Acc::default();
+                r.add(&cols, c | 1 << i, 1);
+                r.add(&cols, c | 1 << j, 1);
+                r.add(&cols, c | 1 << i | 1 << j, -1);
+                r.add(&cols, c, -1);
+                rows.push(r.row(0, false, Origin::Submodular(i, j, c)));
+            }
+        }
+    }
+    // The empty conditioning set: I(i; j) ≥ 0 (∅ is closed but has no column).
     for i in 0..n {
         for j in i + 1..n {
-            let rest = full & !(1 << i) & !(1 << j);
-            // Every subset k of `rest`, by the standard submask walk.
-            let mut k = rest;
-            loop {
-                let mut r = Acc::default();
-                r.add(&mut cols, k | 1 << i, 1);
-                r.add(&mut cols, k | 1 << j, 1);
-                r.add(&mut cols, k | 1 << i | 1 << j, -1);
-                r.add(&mut cols, k, -1);
-                rows.push(r.row(0, false, Origin::Submodular(i, j, k)));
-                if k == 0 {
-                    break;
-                }
-                k = (k - 1) & rest;
-            }
+            let mut r = Acc::default();
+            r.add(&cols, 1 << i, 1);
+            r.add(&cols, 1 << j, 1);
+            r.add(&cols, 1 << i | 1 << j, -1);
+            rows.push(r.row(0, false, Origin::Submodular(i, j, 0)));
         }
     }
     for (ci, c) in p.model.constraints.iter().enumerate() {
@@ -270,24 +378,24 @@ pub fn build(p: &Problem, objective: &[Term]) -> Result<Lp, BoundError> {
         let mut rhs = 0;
         match &c.kind {
             Kind::Independent(groups) => {
-                r.add(&mut cols, m(groups.iter().fold(0, |a, g| a | g)), 1);
+                r.add(&cols, m(groups.iter().fold(0, |a, g| a | g)), 1);
                 for &g in groups {
-                    r.add(&mut cols, m(g), -1);
+                    r.add(&cols, m(g), -1);
                 }
             }
             Kind::Function { target, given, .. } => {
                 // 0 = 0 after identification; kept for the record, dropped below.
-                r.add(&mut cols, m(target | given), 1);
-                r.add(&mut cols, m(*given), -1);
+                r.add(&cols, m(target | given), 1);
+                r.add(&cols, m(*given), -1);
             }
             Kind::Secret { a, b, c } => {
-                r.add(&mut cols, m(a | c), 1);
-                r.add(&mut cols, m(b | c), 1);
-                r.add(&mut cols, m(a | b | c), -1);
-                r.add(&mut cols, m(*c), -1);
+                r.add(&cols, m(a | c), 1);
+                r.add(&cols, m(b | c), 1);
+                r.add(&cols, m(a | b | c), -1);
+                r.add(&cols, m(*c), -1);
             }
             Kind::Norm { set, value } => {
-                r.add(&mut cols, m(*set), 1);
+                r.add(&cols, m(*set), 1);
                 rhs = *value;
             }
         }
@@ -297,7 +405,7 @@ pub fn build(p: &Problem, objective: &[Term]) -> Result<Lp, BoundError> {
         for &s in &p.model.rates[ri].sets {
             let mut r = Acc::default();
             r.coefs.push((j, 1));
-            r.add(&mut cols, m(s), -1);
+            r.add(&cols, m(s), -1);
             rows.push(r.row(0, false, Origin::Rate(ri, s)));
         }
     }
@@ -327,7 +435,7 @@ struct Acc {
 }
 
 impl Acc {
-    fn add(&mut self, cols: &mut Columns, mask: u32, c: i64) {
+    fn add(&mut self, cols: &Columns, mask: u32, c: i64) {
         if let Some(j) = cols.col(mask) {
             self.coefs.push((j, c));
         }
@@ -361,8 +469,59 @@ pub struct Solved {
     pub seconds: f64,
 }
 
-/// Minimise with HiGHS (IPM + crossover). Duals are the shadow prices of the rows.
-pub fn solve(lp: &Lp) -> Result<Solved, BoundError> {
+/// Memory the LP may use: MemAvailable from /proc/meminfo (8 GiB when unknown).
+pub fn available_memory() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("MemAvailable:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(8 << 30, |kib| kib * 1024)
+}
+
+fn solver_error(e: ResolutionError) -> BoundError {
+    match e {
+        ResolutionError::Unbounded => BoundError::Solver(
+            "the LP is unbounded below: the constraints do not bound this objective".into(),
+        ),
+        ResolutionError::Infeasible => {
+            BoundError::Solver("the LP is infeasible: the model's constraints contradict".into())
+        }
+        other => BoundError::Solver(other.to_string()),
+    }
+}
+
+/// Add the rows, solve, read values and duals.
+fn solve_model<M>(
+    mut model: M,
+    lp: &Lp,
+    x: &[good_lp::Variable],
+) -> Result<(Vec<f64>, Vec<f64>), BoundError>
+where
+    M: SolverModel<Error = ResolutionError>,
+    M::Solution: for<'a> SolutionWithDual<'a>,
+{
+    use good_lp::solvers::DualValues;
+    let refs: Vec<_> = lp
+        .rows
+        .iter()
+        .map(|r| {
+            let e: Expression = r.coefs.iter().map(|&(j, c)| c as f64 * x[j]).sum();
+            let rhs = r.rhs as f64;
+            model.add_constraint(if r.equality { e.eq(rhs) } else { e.geq(rhs) })
+        })
+        .collect();
+    let mut sol = model.solve().map_err(solver_error)?;
+    let primal: Vec<f64> = x.iter().map(|&v| sol.value(v)).collect();
+    let dual = sol.compute_dual();
+    let duals = refs.into_iter().map(|r| dual.dual(r)).collect();
+    Ok((primal, duals))
+}
+
+/// Minimise in floating point. Duals are the shadow prices of the rows.
+pub fn solve(lp: &Lp, backend: Backend) -> Result<Solved, BoundError> {
     let start = Instant::now();
     let mut vars = ProblemVariables::new();
     // Entropies are free: the elemental inequalities imply h ≥ 0.
@@ -374,38 +533,45 @@ pub fn solve(lp: &Lp) -> Result<Solved, BoundError> {
         .filter(|(_, &c)| c != 0)
         .map(|(j, &c)| c as f64 * x[j])
         .sum();
-    let mut model = vars
-        .minimise(objective)
-        .using(highs)
-        .set_solver(HighsSolverType::Ipm);
-    let refs: Vec<_> = lp
-        .rows
-        .iter()
-        .map(|r| {
-            let e: Expression = r.coefs.iter().map(|&(j, c)| c as f64 * x[j]).sum();
-            let rhs = r.rhs as f64;
-            model.add_constraint(if r.equality { e.eq(rhs) } else { e.geq(rhs) })
-        })
-        .collect();
-    let mut sol = model.solve().map_err(|e| match e {
-        ResolutionError::Unbounded => BoundError::Solver(
-            "the LP is unbounded below: the constraints do not bound this objective".into(),
-        ),
-        ResolutionError::Infeasible => {
-            BoundError::Solver("the LP is infeasible: the model's constraints contradict".into())
+    let unsolved = vars.minimise(objective);
+    let (primal, duals) = match backend {
+        Backend::Clarabel => {
+            let mut model = unsolved.using(good_lp::solvers::clarabel::clarabel);
+            // Clarabel's default tolerances (1e-8): the float solve only has to find the dual's
+            // support; the certificate is made exact afterwards.
+            model
+                .settings()
+                .tol_gap_abs(1e-8)
+                .tol_gap_rel(1e-8)
+                .tol_feas(1e-8)
+                .max_iter(500);
+            solve_model(model, lp, &x)?
         }
-        other => BoundError::Solver(other.to_string()),
-    })?;
-    let value = lp
+        #[cfg(feature = "highs")]
+        Backend::Highs => {
+            use good_lp::solvers::highs::{highs, HighsSolverType};
+            solve_model(
+                unsolved.using(highs).set_solver(HighsSolverType::Ipm),
+                lp,
+                &x,
+            )?
+        }
+        #[cfg(not(feature = "highs"))]
+        Backend::Highs => return Err(BoundError::Usage("built without HiGHS".into())),
+    };
+    let value: f64 = lp
         .objective
         .iter()
-        .enumerate()
-        .map(|(j, &c)| c as f64 * sol.value(x[j]))
+        .zip(&primal)
+        .map(|(&c, v)| c as f64 * v)
         .sum();
-    let primal = x.iter().map(|&v| sol.value(v)).collect();
-    let dual = sol.compute_dual();
-    use good_lp::solvers::DualValues;
-    let duals = refs.into_iter().map(|r| dual.dual(r)).collect();
+    if !value.is_finite() || primal.iter().any(|v| !v.is_finite()) {
+        return Err(BoundError::Solver(format!(
+            "{}: no finite optimum (the LP may be unbounded below: the constraints do not bound \
+             this objective)",
+            backend.name()
+        )));
+    }
     Ok(Solved {
         value,
         primal,
@@ -414,17 +580,23 @@ pub fn solve(lp: &Lp) -> Result<Solved, BoundError> {
     })
 }
 
-/// A sparser dual for a shorter proof: minimise Σ|y_i| over all y with Σ y_i·row_i =
-/// objective, y ≥ 0 on inequalities and Σ y_i·rhs_i ≥ `bound` (the dual LP with the bound
-/// fixed). Returns the y values (same orientation as a certificate).
-pub fn sparsest_dual(lp: &Lp, bound: f64) -> Result<Vec<f64>, BoundError> {
+/// A vertex of the dual optimal face on the rows `support` (a subset of the rows carrying
+/// the float dual): maximise Σ y_i·rhs_i − ε·Σ|y_i| subject to Σ y_i·row_i = objective,
+/// y ≥ 0 on inequalities, by the simplex method (microlp, pure Rust). A vertex has at most
+/// as many nonzeros as there are columns, and usually small denominators; with `shortest`
+/// the bound is fixed at `bound` and Σ|y_i| alone is minimised (a shorter proof).
+pub fn vertex_dual(
+    lp: &Lp,
+    support: &[usize],
+    bound: f64,
+    shortest: bool,
+) -> Result<Vec<f64>, BoundError> {
     let mut vars = ProblemVariables::new();
-    let pos = vars.add_vector(variable().min(0), lp.rows.len());
+    let pos = vars.add_vector(variable().min(0), support.len());
     // Equality rows may carry either sign: y = pos − neg.
-    let neg: Vec<Option<good_lp::Variable>> = lp
-        .rows
+    let neg: Vec<Option<good_lp::Variable>> = support
         .iter()
-        .map(|r| r.equality.then(|| vars.add(variable().min(0))))
+        .map(|&i| lp.rows[i].equality.then(|| vars.add(variable().min(0))))
         .collect();
     let weight: Expression = pos
         .iter()
@@ -432,34 +604,44 @@ pub fn sparsest_dual(lp: &Lp, bound: f64) -> Result<Vec<f64>, BoundError> {
         .map(Expression::from)
         .chain(neg.iter().flatten().copied().map(Expression::from))
         .sum();
-    let mut model = vars
-        .minimise(weight)
-        .using(highs)
-        .set_solver(HighsSolverType::Ipm);
-    let y = |i: usize| -> Expression {
-        match neg[i] {
-            Some(n) => pos[i] - n,
-            None => pos[i].into(),
+    let y = |k: usize| -> Expression {
+        match neg[k] {
+            Some(n) => pos[k] - n,
+            None => pos[k].into(),
         }
     };
     let mut per_col: Vec<Expression> = vec![Expression::from(0.0); lp.cols()];
     let mut value = Expression::from(0.0);
-    for (i, r) in lp.rows.iter().enumerate() {
+    for (k, &i) in support.iter().enumerate() {
+        let r = &lp.rows[i];
         for &(j, c) in &r.coefs {
-            per_col[j] += c as f64 * y(i);
+            per_col[j] += c as f64 * y(k);
         }
         if r.rhs != 0 {
-            value += r.rhs as f64 * y(i);
+            value += r.rhs as f64 * y(k);
         }
     }
+    let objective = if shortest {
+        weight
+    } else {
+        // Lexicographic in effect: the weight term only breaks ties among optimal duals.
+        1e-6 * weight - value.clone()
+    };
+    let mut model = vars
+        .minimise(objective)
+        .using(good_lp::solvers::microlp::microlp);
     for (j, e) in per_col.into_iter().enumerate() {
         model.add_constraint(e.eq(lp.objective[j] as f64));
     }
-    model.add_constraint(value.geq(bound - 1e-9));
+    if shortest {
+        model.add_constraint(value.geq(bound - 1e-9));
+    }
     let sol = model
         .solve()
-        .map_err(|e| BoundError::Solver(format!("shortening the proof: {e}")))?;
-    Ok((0..lp.rows.len())
-        .map(|i| sol.value(pos[i]) - neg[i].map_or(0.0, |n| sol.value(n)))
-        .collect())
+        .map_err(|e| BoundError::Solver(format!("dual vertex (microlp): {e}")))?;
+    let mut out = vec![0.0; lp.rows.len()];
+    for (k, &i) in support.iter().enumerate() {
+        out[i] = sol.value(pos[k]) - neg[k].map_or(0.0, |n| sol.value(n));
+    }
+    Ok(out)
 }

@@ -1,23 +1,30 @@
 //! Converse side: Shannon-type LP outer bounds with exact certificates (`itsa bound`).
 //!
-//! [`models`] states a model at small parameters as an entropy [`problem`] (variables,
-//! constraints, rates); [`problem::Model::restrict`] keeps a subset of the variables (a
-//! relaxation); [`lp`] builds and solves the Shannon LP in floating point; [`certificate`]
+//! [`problem`] is the generic entropy problem (named variables with indices, independence,
+//! functional dependencies, decodability, security, rates) and its builder; [`models`]
+//! states the built-in models through it; [`problem::Problem::restrict`] keeps a subset of
+//! the variables (a relaxation); [`symmetry`] detects the index permutations that map the
+//! problem onto itself; [`lp`] builds the symmetry-reduced Shannon LP and solves it in
+//! floating point (clarabel by default, HiGHS with `--features highs`); [`certificate`]
 //! turns its duals into exact rational weights and verifies the identity exactly;
-//! [`symmetry`] identifies h(A) with h(σA) when users are interchangeable;
-//! [`report`] renders the outcome. A bound is *proved* only when its certificate verifies.
+//! [`report`] renders the outcome, [`latex`] the proof as a LaTeX chain, [`region`] traces a
+//! two-rate trade-off. A bound is *proved* only when its certificate verifies.
 
 pub mod certificate;
+pub mod latex;
 pub mod lp;
 pub mod models;
 pub mod problem;
+pub mod region;
 pub mod report;
 pub mod symmetry;
 
 use num_rational::BigRational;
 use thiserror::Error;
 
-use problem::{Model, Set, Term};
+pub use lp::Backend;
+pub use problem::{Builder, Ix, Problem};
+use problem::{Set, Term};
 pub use report::{Report, Status};
 
 #[derive(Debug, Error)]
@@ -26,15 +33,9 @@ pub enum BoundError {
     Usage(String),
     #[error("unknown variable '{name}' (this model has: {known})")]
     UnknownVariable { name: String, known: String },
-    #[error(
-        "the LP would have {vars} variables ({names}); at most {max} are supported — \
-         keep fewer with --restrict"
-    )]
-    TooLarge {
-        vars: usize,
-        max: usize,
-        names: String,
-    },
+    /// Refused before building: the size and what to do.
+    #[error("{what}")]
+    TooLarge { what: String },
     #[error("LP solver: {0}")]
     Solver(String),
 }
@@ -50,21 +51,48 @@ pub struct Query {
     pub claim: Option<BigRational>,
     /// Re-solve the dual for the fewest-weight certificate (a shorter proof; one more LP).
     pub shorten: bool,
+    /// The floating-point LP solver (the certificate is exact whichever is used).
+    pub backend: Backend,
+    /// Render the certificate as a LaTeX chain (`Report::latex`).
+    pub latex: bool,
+}
+
+impl Query {
+    /// Minimise `text` (a rate, a variable list, or a `+`-sum) on all variables.
+    pub fn new(model: &Problem, text: &str) -> Result<Query, BoundError> {
+        Ok(Query {
+            objective: model.parse_objective(text)?,
+            objective_text: text.into(),
+            keep: None,
+            claim: None,
+            shorten: false,
+            backend: Backend::default(),
+            latex: false,
+        })
+    }
 }
 
 /// Build, solve, certify.
-pub fn run(model: &Model, q: &Query) -> Result<Report, BoundError> {
-    let all: Set = (1u64 << model.vars.len()) - 1;
-    let keep = q.keep.unwrap_or(all);
+pub fn run(model: &Problem, q: &Query) -> Result<Report, BoundError> {
+    let generators = symmetry::detect(model);
+    run_with(model, q, &generators)
+}
+
+/// [`run`] with the symmetry generators already detected (see [`symmetry::detect`]).
+pub fn run_with(
+    model: &Problem,
+    q: &Query,
+    generators: &[symmetry::Perm],
+) -> Result<Report, BoundError> {
+    let keep = q.keep.unwrap_or(model.all());
     let problem = model.restrict(keep);
-    let lp = lp::build(&problem, &q.objective)?;
-    let solved = lp::solve(&lp)?;
+    let lp = lp::build(&problem, &q.objective, generators)?;
+    let solved = lp::solve(&lp, q.backend)?;
     let mut cert = certificate::certify(&lp, &solved.duals);
     if q.shorten {
         if let Ok(c) = &cert {
-            let y = lp::sparsest_dual(&lp, certificate::approx(&c.bound))?;
-            // Keep the shorter certificate only if it verifies and proves as much.
-            if let Ok(short) = certificate::certify(&lp, &y) {
+            if let Ok(short) = certificate::shortest(&lp, &solved.duals, &c.bound) {
+                // Keep the shorter certificate only if it verifies and proves as much.
                 if short.bound >= c.bound && short.weights.len() < c.weights.len() {
                     cert = Ok(short);
                 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::certificate::{approx, Certificate, Failure};
 use super::lp::{Lp, Origin, Solved};
-use super::problem::{names, render, Problem, Term};
+use super::problem::{names, render, Restricted, Term};
 use super::Query;
 
 /// Tolerance for comparing the floating-point LP value with a claim.
@@ -60,7 +60,9 @@ pub struct Report {
     pub elemental_rows: usize,
     pub symmetry: String,
     pub solve_seconds: f64,
-    /// Floating-point LP optimum (HiGHS); the exact statement is the certificate's.
+    /// The floating-point LP backend (clarabel or HiGHS).
+    pub solver: String,
+    /// Floating-point LP optimum; the exact statement is the certificate's.
     pub lp_value: f64,
     pub claim: Option<String>,
     pub status: Status,
@@ -72,16 +74,18 @@ pub struct Report {
     /// With NOT PROVABLE: objective value of an exactly verified feasible point (if found).
     pub witness_value: Option<String>,
     pub paper: Option<Paper>,
+    /// With `--latex`: the certificate as an aligned chain of (in)equalities.
+    pub latex: Option<String>,
 }
 
 pub fn assemble(
-    p: &Problem,
+    p: &Restricted,
     q: &Query,
     lp: &Lp,
     solved: &Solved,
     cert: Result<Certificate, Failure>,
 ) -> Report {
-    let vars = &p.model.vars;
+    let vars = &p.model.var_names();
     let kept: Vec<String> = p.kept().iter().map(|&i| vars[i].clone()).collect();
     let dropped: Vec<String> = (0..vars.len())
         .filter(|&i| p.keep >> i & 1 == 0)
@@ -154,6 +158,7 @@ pub fn assemble(
         elemental_rows: lp.count(|o| matches!(o, Origin::Monotone(_) | Origin::Submodular(..))),
         symmetry: lp.symmetry.clone(),
         solve_seconds: solved.seconds,
+        solver: q.backend.name().to_string(),
         lp_value: solved.value,
         claim: q.claim.as_ref().map(|c| c.to_string()),
         status,
@@ -163,6 +168,10 @@ pub fn assemble(
         failure,
         witness_value,
         paper,
+        latex: match (&cert, q.latex) {
+            (Ok(c), true) => Some(super::latex::chain(p, q, lp, c)),
+            _ => None,
+        },
     }
 }
 
@@ -186,8 +195,8 @@ fn compare(paper: &BigRational, bound: Option<&BigRational>, lp: f64) -> String 
 }
 
 /// A row in entropy notation.
-fn row_text(p: &Problem, lp: &Lp, i: usize) -> (String, &'static str) {
-    let vars = &p.model.vars;
+pub fn row_text(p: &Restricted, lp: &Lp, i: usize) -> (String, &'static str) {
+    let vars = &p.model.var_names();
     let n = |m: u32| names(vars, lp.model_set(m));
     match lp.rows[i].origin {
         Origin::Monotone(v) => {
@@ -246,8 +255,8 @@ pub fn render_text(r: &Report, proof: bool) -> String {
     let _ = writeln!(s, "symmetry: {}", r.symmetry);
     let _ = writeln!(
         s,
-        "HiGHS (floating point) solve {:.3} s: LP value {:.9}",
-        r.solve_seconds, r.lp_value
+        "{} (floating point) solve {:.3} s: LP value {:.9}",
+        r.solver, r.solve_seconds, r.lp_value
     );
     if let Some(p) = &r.paper {
         let _ = writeln!(s, "paper: {} = {} — {}", p.formula, p.value, p.comparison);

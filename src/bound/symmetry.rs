@@ -1,12 +1,19 @@
-//! Symmetry reduction: users are interchangeable. If a group of variable permutations maps
-//! the kept variables, the constraint set and the objective onto themselves, the average of
-//! any feasible entropy vector over the group is feasible with the same objective value, so
-//! the LP may be solved over symmetric vectors only: h(A) and h(σA) share a column. The
-//! bound (and its certificate) then holds for every feasible vector, not only symmetric ones.
+//! Symmetry reduction. If a group of variable permutations maps the kept variables, the
+//! constraint set and the objective onto themselves, the average of any feasible entropy
+//! vector over the group is feasible with the same objective value, so the LP may be solved
+//! over symmetric vectors only: h(A) and h(σA) share a column. The bound (and its
+//! certificate) then holds for every feasible vector, not only symmetric ones.
+//!
+//! The permutations are found, not listed: [`detect`] tries every transposition of two
+//! neighbouring values of each index set (`user`, `server`, …) acting on all indices over
+//! that set — and, for an index that follows another in a variable's name (`W[u,v]`), the
+//! same transposition only where the earlier index has a fixed value (users within one
+//! server) — and keeps those that map every variable to a variable and the constraint set
+//! and every rate onto themselves.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::problem::{Kind, Problem, Set, Term};
+use super::problem::{Ix, Kind, Problem, Restricted, Set, Term, Var};
 
 /// A permutation of the model's variables: variable i ↦ perm[i].
 pub type Perm = Vec<usize>;
@@ -55,17 +62,142 @@ fn map_kind(p: &[usize], k: &Kind) -> Kind {
     }
 }
 
+/// A candidate move on indices: swap values `a`, `b` of index set `set`, optionally only in
+/// variables whose index over `within.0` equals `within.1`.
+struct Swap<'a> {
+    set: &'a str,
+    a: u32,
+    b: u32,
+    within: Option<(&'a str, u32)>,
+}
+
+impl Swap<'_> {
+    fn image(&self, v: &Var) -> Var {
+        if let Some((ws, wv)) = self.within {
+            let here = v
+                .index
+                .iter()
+                .any(|ix| matches!(ix, Ix::Elem { set, value } if set == ws && *value == wv));
+            if !here {
+                return v.clone();
+            }
+        }
+        let t = |x: u32| {
+            if x == self.a {
+                self.b
+            } else if x == self.b {
+                self.a
+            } else {
+                x
+            }
+        };
+        let index = v
+            .index
+            .iter()
+            .map(|ix| match ix {
+                Ix::Elem { set, value } if set == self.set => Ix::elem(set, t(*value)),
+                Ix::Subset { set, members } if set == self.set => {
+                    Ix::subset(set, &members.iter().map(|&m| t(m)).collect::<Vec<_>>())
+                }
+                other => other.clone(),
+            })
+            .collect();
+        Var::new(&v.family, index)
+    }
+}
+
+/// The symmetry generators of a problem (see the module comment), as variable permutations.
+pub fn detect(p: &Problem) -> Vec<Perm> {
+    // Values of each index set, and which index sets follow which in a name.
+    let mut values: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
+    let mut nested: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for v in &p.vars {
+        for (k, ix) in v.index.iter().enumerate() {
+            let e = values.entry(ix.set_name()).or_default();
+            match ix {
+                Ix::Elem { value, .. } => {
+                    e.insert(*value);
+                }
+                Ix::Subset { members, .. } => e.extend(members.iter().copied()),
+            }
+            for later in &v.index[k + 1..] {
+                if matches!(ix, Ix::Elem { .. }) && later.set_name() != ix.set_name() {
+                    nested.insert((ix.set_name(), later.set_name()));
+                }
+            }
+        }
+    }
+    let mut swaps = vec![];
+    for (set, vals) in &values {
+        let vals: Vec<u32> = vals.iter().copied().collect();
+        for w in vals.windows(2) {
+            swaps.push(Swap {
+                set,
+                a: w[0],
+                b: w[1],
+                within: None,
+            });
+            for &(outer, inner) in &nested {
+                if inner == *set {
+                    for &o in &values[outer] {
+                        swaps.push(Swap {
+                            set,
+                            a: w[0],
+                            b: w[1],
+                            within: Some((outer, o)),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    let position: std::collections::HashMap<&str, usize> = p
+        .vars
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.name.as_str(), i))
+        .collect();
+    let all = canon_set(p.constraints.iter().map(|c| &c.kind));
+    let mut gens: Vec<Perm> = vec![];
+    for sw in &swaps {
+        let Some(perm) = p
+            .vars
+            .iter()
+            .map(|v| position.get(sw.image(v).name.as_str()).copied())
+            .collect::<Option<Perm>>()
+        else {
+            continue;
+        };
+        let identity = perm.iter().enumerate().all(|(i, &j)| i == j);
+        let bijective = perm.iter().collect::<HashSet<_>>().len() == perm.len();
+        if identity || !bijective || gens.contains(&perm) {
+            continue;
+        }
+        let constraints_ok = p
+            .constraints
+            .iter()
+            .all(|c| all.contains(&canon(&map_kind(&perm, &c.kind))));
+        let rates_ok = p.rates.iter().all(|r| {
+            let sets: HashSet<Set> = r.sets.iter().copied().collect();
+            sets.iter().all(|&s| sets.contains(&apply(&perm, s)))
+        });
+        if constraints_ok && rates_ok {
+            gens.push(perm);
+        }
+    }
+    gens
+}
+
+fn canon_set<'a>(kinds: impl Iterator<Item = &'a Kind>) -> HashSet<(u8, Vec<Set>, i64)> {
+    kinds.map(canon).collect()
+}
+
 /// Is the restricted problem with this objective invariant under the permutation?
-fn preserves(prob: &Problem, objective: &[Term], g: &[usize]) -> bool {
+fn preserves(prob: &Restricted, objective: &[Term], g: &[usize]) -> bool {
     if apply(g, prob.keep) != prob.keep {
         return false;
     }
-    let all: HashSet<_> = prob
-        .model
-        .constraints
-        .iter()
-        .map(|c| canon(&c.kind))
-        .collect();
+    let all = canon_set(prob.model.constraints.iter().map(|c| &c.kind));
     let constraints_ok = prob
         .model
         .constraints
@@ -81,13 +213,14 @@ fn preserves(prob: &Problem, objective: &[Term], g: &[usize]) -> bool {
     constraints_ok && objective_ok
 }
 
-/// The group generated by the model's generators that preserve the problem (all elements,
-/// identity included), and a note on what was used.
-pub fn group(prob: &Problem, objective: &[Term]) -> (Vec<Perm>, String) {
+/// Most group elements enumerated (S_7).
+pub const MAX_GROUP: usize = 5040;
+
+/// The group generated by the detected generators that preserve the restricted problem and
+/// the objective (all elements, identity included), and a note on what was used.
+pub fn group(prob: &Restricted, objective: &[Term], generators: &[Perm]) -> (Vec<Perm>, String) {
     let n = prob.model.vars.len();
-    let gens: Vec<&Perm> = prob
-        .model
-        .symmetries
+    let gens: Vec<&Perm> = generators
         .iter()
         .filter(|g| preserves(prob, objective, g))
         .collect();
@@ -95,7 +228,7 @@ pub fn group(prob: &Problem, objective: &[Term]) -> (Vec<Perm>, String) {
     let mut elems = vec![identity.clone()];
     let mut seen: HashSet<Perm> = HashSet::from([identity]);
     let mut i = 0;
-    while i < elems.len() && elems.len() < 5040 {
+    while i < elems.len() && elems.len() <= MAX_GROUP {
         for g in &gens {
             let h: Perm = elems[i].iter().map(|&x| g[x]).collect();
             if seen.insert(h.clone()) {
@@ -104,17 +237,25 @@ pub fn group(prob: &Problem, objective: &[Term]) -> (Vec<Perm>, String) {
         }
         i += 1;
     }
-    let note = if prob.model.symmetries.is_empty() {
-        "none (the model declares none)".to_string()
+    // A truncated enumeration is not a group: averaging needs the whole group.
+    if elems.len() > MAX_GROUP {
+        return (
+            vec![(0..n).collect()],
+            format!("not used: the symmetry group has more than {MAX_GROUP} elements"),
+        );
+    }
+    let note = if generators.is_empty() {
+        "none (no index permutation maps the problem onto itself)".to_string()
     } else if gens.is_empty() {
-        "not used: no user permutation preserves the kept variables, constraints and objective"
+        "not used: no detected index permutation preserves the kept variables, constraints and \
+         objective"
             .to_string()
     } else {
         format!(
-            "{} of {} user-permutation generators preserve the problem: group of order {}; \
-             h(A) identified with h(σA)",
+            "{} of {} detected index-permutation generators preserve the problem: group of order \
+             {}; h(A) identified with h(σA)",
             gens.len(),
-            prob.model.symmetries.len(),
+            generators.len(),
             elems.len()
         )
     };
