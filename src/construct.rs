@@ -24,6 +24,9 @@ pub enum ConstructError {
     },
     #[error("internal error: the constructed spec does not read back: {0}")]
     Internal(String),
+    /// Over the resource budget (src/budget.rs).
+    #[error("{0}")]
+    Budget(String),
 }
 
 /// A verified construction: its spec text, the seed of the draw that passed, and the report.
@@ -270,10 +273,21 @@ pub fn random_default_prime(checks: u128) -> u64 {
 
 /// Read a constructed spec back and verify it.
 pub fn read_and_verify(spec: &str, opts: &Options) -> Result<Report, ConstructError> {
-    let scheme = read_spec_str(spec, "<constructed>")
-        .map_err(|e| ConstructError::Internal(e.to_string()))?;
+    let scheme = read_spec_str(spec, "<constructed>").map_err(|e| {
+        if e.message().contains(crate::budget::MARK) {
+            ConstructError::Budget(format!("the construction: {}", e.message()))
+        } else {
+            ConstructError::Internal(e.to_string())
+        }
+    })?;
     let model = crate::models::Model::from_scheme(&scheme)
         .map_err(|e| ConstructError::Internal(e.to_string()))?;
+    crate::budget::charge(
+        crate::budget::Resource::Checks,
+        model.count_checks(),
+        "verifying the construction",
+    )
+    .map_err(|e| ConstructError::Budget(e.to_string()))?;
     Ok(crate::verify_scheme(&scheme, &model, opts))
 }
 
@@ -296,6 +310,11 @@ pub fn first_verified(
     opts: &Options,
     draw: impl Fn(&mut SplitMix64) -> String,
 ) -> Result<Construction, ConstructError> {
+    if attempts == 0 {
+        return Err(ConstructError::Parameter(
+            "--attempts: at least one draw".into(),
+        ));
+    }
     for i in 0..attempts {
         let s = seed.wrapping_add(i as u64);
         let spec = draw(&mut SplitMix64(s));

@@ -13,6 +13,7 @@
 
 #[cfg(feature = "bound")]
 pub mod bound;
+pub mod budget;
 pub mod coded;
 pub mod construct;
 pub mod field;

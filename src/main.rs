@@ -38,12 +38,6 @@ enum Command {
         /// Print the failures and decoders as LaTeX equations (amsmath) instead of the text report.
         #[arg(long, conflicts_with = "json")]
         latex: bool,
-        /// Run even when the number of checks exceeds the safety limit.
-        #[arg(long)]
-        force: bool,
-        /// The safety limit: refuse runs with more checks than this unless --force.
-        #[arg(long, default_value_t = cli::verify::CHECK_LIMIT, value_name = "N")]
-        max_checks: u128,
         /// Verify only part i of n (e.g. 2/4) and print a shard report (JSON) for `itsa merge`.
         #[arg(long, value_name = "i/n")]
         shard: Option<itsa::verify::Part>,
@@ -87,6 +81,13 @@ enum Command {
         spec: Option<PathBuf>,
         #[command(flatten)]
         report: ReportArgs,
+        /// Passing checks to re-evaluate (a random sample), or `all`; every failure a shard
+        /// reports is always re-evaluated.
+        #[arg(long, default_value_t = itsa::verify::shard::AuditLevel::Sample(itsa::verify::shard::DEFAULT_AUDIT), value_name = "N|all")]
+        audit: itsa::verify::shard::AuditLevel,
+        /// Seed of the audit sample (default: a fresh one, printed with the report).
+        #[arg(long, value_name = "S")]
+        audit_seed: Option<u64>,
     },
     /// Optimal rate region of a model at given parameters, exactly (see docs/regions.md).
     Region(cli::region::RegionArgs),
@@ -134,26 +135,25 @@ fn run() -> Result<ExitCode, CliError> {
         Command::Verify {
             spec,
             report,
-            force,
-            max_checks,
             shard: _,
             set,
             grid: Some(g),
             ..
-        } => cli::param::verify_grid(
-            &ctx,
-            &spec,
-            &set,
-            &g,
-            &report,
-            if force { u128::MAX } else { max_checks },
-        ),
+        } => {
+            let b = itsa::budget::get();
+            cli::param::verify_grid(
+                &ctx,
+                &spec,
+                &set,
+                &g,
+                &report,
+                if b.force { u128::MAX } else { b.checks },
+            )
+        }
         Command::Verify {
             spec,
             report,
             latex,
-            force,
-            max_checks,
             shard,
             set,
             grid: None,
@@ -161,13 +161,7 @@ fn run() -> Result<ExitCode, CliError> {
             &ctx,
             &spec,
             &report,
-            cli::verify::Limits {
-                force,
-                max_checks,
-                shard,
-                latex,
-                set,
-            },
+            cli::verify::Limits { shard, latex, set },
         ),
         Command::Expand { spec, set, output } => {
             cli::param::expand(&ctx, &spec, &set, output.as_deref())
@@ -177,7 +171,9 @@ fn run() -> Result<ExitCode, CliError> {
             shards,
             spec,
             report,
-        } => cli::verify::merge(&ctx, &shards, spec, &report),
+            audit,
+            audit_seed,
+        } => cli::verify::merge(&ctx, &shards, spec, &report, audit, audit_seed),
         Command::Region(args) => cli::region::run(&ctx, &args),
         Command::Construct { model } => cli::construct::run(&ctx, model),
         #[cfg(feature = "bound")]
@@ -193,7 +189,10 @@ fn run() -> Result<ExitCode, CliError> {
             &paths,
             json,
             junit.as_deref(),
-            &itsa::LoadOptions { set, force: false },
+            &itsa::LoadOptions {
+                set,
+                force: itsa::budget::get().force,
+            },
         ),
         Command::Models => {
             cli::print(&itsa::models::list_text());

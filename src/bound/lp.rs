@@ -236,6 +236,16 @@ pub fn build(p: &Restricted, objective: &[Term], generators: &[Perm]) -> Result<
             ),
         });
     }
+    // LP size before building it: the n + C(n,2)·2^(n−2) elemental inequalities have at most
+    // 4 nonzeros each, over 2^n entropy columns (the budget's cells, src/budget.rs).
+    let elemental =
+        n as u128 + ((n as u128 * (n as u128).saturating_sub(1) / 2) << n.saturating_sub(2));
+    crate::budget::charge(
+        crate::budget::Resource::Cells,
+        4 * elemental + (1u128 << n),
+        format!("the LP on {n} variables (nonzero entries)"),
+    )
+    .map_err(|e| BoundError::Usage(e.to_string()))?;
     let mut rate_cols: Vec<usize> = vec![];
     for t in objective {
         match *t {

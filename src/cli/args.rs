@@ -9,6 +9,9 @@ pub struct Global {
     /// Colour the verdicts and errors: auto (a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value_t = Color::Auto, global = true, value_name = "WHEN")]
     pub color: Color,
+    /// The resource budget every command checks before it starts (docs/cli.md).
+    #[command(flatten)]
+    pub budget: BudgetArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -46,6 +49,38 @@ impl ReportArgs {
                 0
             },
             progress,
+        }
+    }
+}
+
+/// The command-line flags of the budget (every subcommand accepts them).
+#[derive(Debug, Clone, clap::Args)]
+pub struct BudgetArgs {
+    /// Refuse runs with more checks than this (model checks, brute-force index sets).
+    #[arg(long, global = true, value_name = "N", default_value_t = itsa::budget::Resource::Checks.default_limit())]
+    pub max_checks: u128,
+    /// Refuse specs and constructions with more dense matrix entries (rows × columns) than this.
+    #[arg(long, global = true, value_name = "N", default_value_t = itsa::budget::Resource::Cells.default_limit())]
+    pub max_cells: u128,
+    /// Refuse more Monte Carlo trials than this in one command.
+    #[arg(long, global = true, value_name = "N", default_value_t = itsa::budget::Resource::Trials.default_limit())]
+    pub max_trials: u128,
+    /// Refuse sweeps with more points than this.
+    #[arg(long, global = true, value_name = "N", default_value_t = itsa::budget::Resource::Points.default_limit())]
+    pub max_points: u128,
+    /// Lift every limit above (the run may take hours or exhaust memory).
+    #[arg(long, global = true)]
+    pub force: bool,
+}
+
+impl BudgetArgs {
+    pub fn budget(&self) -> itsa::budget::Budget {
+        itsa::budget::Budget {
+            checks: self.max_checks,
+            cells: self.max_cells,
+            trials: self.max_trials,
+            points: self.max_points,
+            force: self.force,
         }
     }
 }

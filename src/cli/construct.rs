@@ -105,20 +105,30 @@ enum Recipe<'a> {
     Random {
         random: &'a RandomDraw,
         optimal_dim: u32,
+        /// Rows of the spec (per key symbol, each is a term of the spec text): for the budget.
+        rows: u128,
         make: Draw<'a>,
     },
 }
 
 impl Recipe<'_> {
     /// The key dimension of a random recipe: --key-dim, or the optimal one.
-    fn key_dim(random: &RandomDraw, optimal: u32) -> Result<u32, ConstructError> {
-        match random.key_dim {
+    fn key_dim(random: &RandomDraw, optimal: u32, rows: u128) -> Result<u32, ConstructError> {
+        let dim = match random.key_dim {
             Some(0) => Err(ConstructError::Parameter(
                 "--key-dim: at least one key symbol (0 would be no key at all)".into(),
             )),
             Some(dim) => Ok(dim),
             None => Ok(optimal),
-        }
+        }?;
+        // The spec has `rows` × dim dense entries: within the budget before it is drawn.
+        itsa::budget::charge(
+            itsa::budget::Resource::Cells,
+            itsa::budget::product(&[dim as u128, rows]),
+            format!("a construction with key dimension {dim}"),
+        )
+        .map_err(|e| ConstructError::Budget(e.to_string()))?;
+        Ok(dim)
     }
 
     /// The spec text without verifying it (--no-verify): for a random recipe, the draw at --seed.
@@ -128,9 +138,10 @@ impl Recipe<'_> {
             Recipe::Random {
                 random,
                 optimal_dim,
+                rows,
                 make,
             } => {
-                let dim = Self::key_dim(random, *optimal_dim)?;
+                let dim = Self::key_dim(random, *optimal_dim, *rows)?;
                 Ok(make(dim, &mut itsa::construct::SplitMix64(random.seed)))
             }
         }
@@ -144,9 +155,10 @@ impl Recipe<'_> {
             Recipe::Random {
                 random,
                 optimal_dim,
+                rows,
                 make,
             } => {
-                let dim = Self::key_dim(random, *optimal_dim)?;
+                let dim = Self::key_dim(random, *optimal_dim, *rows)?;
                 if random.key_dim.is_some() {
                     let mut c = itsa::construct::deterministic(self.unverified()?, opts)?;
                     c.seed = Some(random.seed);
@@ -202,6 +214,7 @@ pub fn run(ctx: &Context, model: ConstructModel) -> Result<ExitCode, CliError> {
                 multi_server::construct_params(u, v, t, common.prime).map(|p| Recipe::Random {
                     random,
                     optimal_dim: multi_server::optimal_key_dim(u, v, t),
+                    rows: 3 * (u as u128) * (v as u128) + u as u128,
                     make: Box::new(move |dim, rng| {
                         multi_server::construct_draw(u, v, t, p, dim, rng)
                     }),
@@ -225,6 +238,7 @@ pub fn run(ctx: &Context, model: ConstructModel) -> Result<ExitCode, CliError> {
                         Recipe::Random {
                             random,
                             optimal_dim: d.max(k - d),
+                            rows: 4 * (k as u128) * (d as u128 + 1),
                             make: Box::new(move |dim, rng| {
                                 hierarchical::construct_draw(k, d, s, p, dim, rng)
                             }),

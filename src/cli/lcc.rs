@@ -16,9 +16,6 @@ use itsa::coded::{CodedError, Metrics, Objective, System};
 
 pub const FLOAT_NOTE: &str = "floating point (f64); P̄e is a seeded Monte Carlo estimate";
 
-/// Above this many simulated trials in one brute force, ask for --force.
-const BRUTE_TRIAL_BUDGET: u128 = 20_000_000;
-
 #[derive(Debug, Args)]
 pub struct LccArgs {
     #[command(subcommand)]
@@ -121,9 +118,6 @@ pub enum LccCommand {
         /// Also run the other method and report the gap (always on for mis).
         #[arg(long)]
         compare: bool,
-        /// Brute force of pep/joint beyond 20,000,000 simulated trials.
-        #[arg(long)]
-        force: bool,
         #[arg(long)]
         json: bool,
     },
@@ -144,9 +138,6 @@ pub enum LccCommand {
         /// Draw the trade-off as SVG into FILE.
         #[arg(long, value_name = "FILE.svg")]
         plot: Option<PathBuf>,
-        /// Brute force beyond 20,000,000 simulated trials per λ.
-        #[arg(long)]
-        force: bool,
         #[arg(long)]
         json: bool,
     },
@@ -197,6 +188,12 @@ fn robust(s: &SystemArgs, r: &RobustArgs) -> Result<Robust, CodedError> {
     if r.trials == 0 {
         return Err(CodedError::Param("--trials must be at least 1".into()));
     }
+    itsa::budget::charge(
+        itsa::budget::Resource::Trials,
+        r.trials as u128,
+        format!("--trials {}", r.trials),
+    )
+    .map_err(|e| CodedError::Param(e.to_string()))?;
     Ok(Robust {
         degree: r.degree,
         byzantine: r.byzantine,
@@ -210,6 +207,20 @@ fn robust(s: &SystemArgs, r: &RobustArgs) -> Result<Robust, CodedError> {
 }
 
 fn build(s: &SystemArgs, r: Option<&RobustArgs>) -> Result<System, CodedError> {
+    // The encoding holds N × (K + T) Lagrange coefficients (and the decoder as many again).
+    itsa::budget::charge(
+        itsa::budget::Resource::Cells,
+        itsa::budget::product(&[
+            s.workers as u128,
+            (s.data_blocks as u128).saturating_add(s.colluders as u128),
+            2,
+        ]),
+        format!(
+            "the NS-LCC system N={} K={} T={}",
+            s.workers, s.data_blocks, s.colluders
+        ),
+    )
+    .map_err(|e| CodedError::Param(e.to_string()))?;
     let rob = r.map(|r| robust(s, r)).transpose()?;
     System::new(
         s.data_blocks,
@@ -371,7 +382,6 @@ pub fn run(args: &LccArgs, progress: &Progress) -> Result<Output, CodedError> {
             s0,
             top,
             compare,
-            force,
             json,
         } => {
             if !(0.0..=1.0).contains(lambda) {
@@ -394,7 +404,7 @@ pub fn run(args: &LccArgs, progress: &Progress) -> Result<Output, CodedError> {
             };
             let mut searches = Vec::new();
             for m in methods {
-                check_budget(&system, *objective, m, *force)?;
+                check_budget(&system, *objective, m, s0, 1)?;
                 let total = match m {
                     Method::Brute if needs_sim => {
                         itsa::subsets::binomial(system.enc.n as u64, system.unreliable as u64)
@@ -486,13 +496,18 @@ pub fn run(args: &LccArgs, progress: &Progress) -> Result<Output, CodedError> {
             method,
             s0,
             plot,
-            force,
             json,
         } => {
+            itsa::budget::charge(
+                itsa::budget::Resource::Points,
+                (*steps as u128).saturating_add(1),
+                format!("lcc tradeoff --steps {steps}"),
+            )
+            .map_err(|e| CodedError::Param(e.to_string()))?;
             let method = &Method::from(*method);
             let system = build(sys, Some(robust))?;
             let s0 = check_s0(&system, Objective::Joint, *s0)?;
-            check_budget(&system, Objective::Joint, *method, *force)?;
+            check_budget(&system, Objective::Joint, *method, s0, *steps as u128 + 1)?;
             let per = match method {
                 Method::Brute => {
                     itsa::subsets::binomial(system.enc.n as u64, system.unreliable as u64)
@@ -596,16 +611,44 @@ fn check_s0(sys: &System, o: Objective, s0: Option<usize>) -> Result<usize, Code
     Ok(s0)
 }
 
-fn check_budget(sys: &System, o: Objective, m: Method, force: bool) -> Result<(), CodedError> {
-    if m != Method::Brute || o == Objective::Mis || force {
-        return Ok(());
-    }
-    let trials = sys.localizer.as_ref().map_or(0, |l| l.robust.trials) as u128;
-    let cand = itsa::subsets::binomial(sys.enc.n as u64, sys.unreliable as u64);
-    if cand * trials > BRUTE_TRIAL_BUDGET {
-        return Err(CodedError::Param(format!(
-            "brute force would simulate {cand} index sets × {trials} trials; use --method greedy, fewer --trials, or --force"
-        )));
+/// The search's cost against the budget (src/budget.rs), before it starts: index sets a
+/// brute force visits (checks) and simulated Monte Carlo trials, over `points` λ values.
+fn check_budget(
+    sys: &System,
+    o: Objective,
+    m: Method,
+    s0: usize,
+    points: u128,
+) -> Result<(), CodedError> {
+    use itsa::budget::{charge, product, Resource};
+    let sets = match m {
+        Method::Brute => itsa::subsets::binomial(sys.enc.n as u64, sys.unreliable as u64),
+        Method::Greedy => assign::greedy_evaluations(sys.enc.n, sys.unreliable, s0),
+    };
+    let err = |e: itsa::budget::BudgetError| CodedError::Param(e.to_string());
+    charge(
+        Resource::Checks,
+        product(&[sets, points]),
+        format!(
+            "the {} search over C({}, {}) index sets",
+            if m == Method::Brute {
+                "brute-force"
+            } else {
+                "greedy"
+            },
+            sys.enc.n,
+            sys.unreliable
+        ),
+    )
+    .map_err(err)?;
+    if o != Objective::Mis {
+        let trials = sys.localizer.as_ref().map_or(0, |l| l.robust.trials) as u128;
+        charge(
+            Resource::Trials,
+            product(&[sets, trials, points]),
+            format!("simulating {sets} index set(s) × {trials} trials × {points} point(s)"),
+        )
+        .map_err(err)?;
     }
     Ok(())
 }

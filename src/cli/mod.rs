@@ -105,6 +105,7 @@ pub struct Context {
 
 impl Context {
     pub fn new(g: &args::Global) -> Self {
+        itsa::budget::set(g.budget.budget());
         anstream::ColorChoice::write_global(match g.color {
             args::Color::Auto => anstream::ColorChoice::Auto,
             args::Color::Always => anstream::ColorChoice::Always,
@@ -200,17 +201,21 @@ fn paint(text: &str) -> String {
 
 /// The text of a spec argument: the file, or standard input for `-`.
 pub fn read_input(path: &Path) -> Result<(String, String), CliError> {
+    // Bytes first: invalid UTF-8 is a located spec error (itsa::scheme::spec::text_of).
     if path.as_os_str() == "-" {
-        let mut text = String::new();
+        let mut bytes = Vec::new();
         std::io::stdin()
-            .read_to_string(&mut text)
+            .read_to_end(&mut bytes)
             .map_err(|e| CliError::msg(format!("cannot read standard input: {e}")))?;
-        Ok((text, "<stdin>".into()))
+        Ok((
+            itsa::scheme::spec::text_of(bytes, "<stdin>")?,
+            "<stdin>".into(),
+        ))
     } else {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path)
+        let bytes = std::fs::read(path)
             .map_err(|e| CliError::msg(format!("{shown}: cannot read the spec: {e}")))?;
-        Ok((text, shown))
+        Ok((itsa::scheme::spec::text_of(bytes, &shown)?, shown))
     }
 }
 

@@ -223,6 +223,11 @@ fn run_threshold(a: &ThresholdArgs, progress: &Progress) -> Result<Output, Regio
                 )));
             }
             let task = progress.task("tables", Some(spec.to - spec.from + 1));
+            // Every point is checked before the first is computed (no minutes of work
+            // before refusing the last one).
+            for n in spec.from..=spec.to {
+                threshold::check_clients(u32::try_from(n).unwrap_or(u32::MAX))?;
+            }
             let tables = (spec.from..=spec.to)
                 .map(|n| {
                     let t = threshold::table(protocol, n as u32, a.prime, progress);

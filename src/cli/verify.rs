@@ -8,13 +8,8 @@ use itsa::verify::{self, Part, Report, Verdict};
 use super::args::ReportArgs;
 use super::{print, print_json, CliError, Context};
 
-/// Above this many checks a run needs --force (checks are materialised: ~200 bytes each).
-pub const CHECK_LIMIT: u128 = 5_000_000;
-
-/// The verify flags that are not about the report's form.
+/// The verify flags that are not about the report's form (the budget is global: src/budget.rs).
 pub struct Limits {
-    pub force: bool,
-    pub max_checks: u128,
     pub shard: Option<Part>,
     /// --latex: print the failures and decoders as equations.
     pub latex: bool,
@@ -46,7 +41,7 @@ pub fn verify(
     let (text, shown) = super::read_input(spec)?;
     let load = itsa::LoadOptions {
         set: limits.set.clone(),
-        force: limits.force,
+        force: itsa::budget::get().force,
     };
     // A parametric spec: instantiated at the --set values; its random matrices (with their
     // seeds) are printed with the report.
@@ -62,12 +57,12 @@ pub fn verify(
         itsa::load_with(spec, &load)?
     };
     let count = model.count_checks();
-    if count > limits.max_checks && !limits.force {
-        return Err(CliError::msg(format!(
-            "{shown}: this model instance has {count} checks (limit {}, --max-checks); pass --force to run it anyway",
-            limits.max_checks
-        )));
-    }
+    itsa::budget::charge(
+        itsa::budget::Resource::Checks,
+        count,
+        format!("{shown}: this model instance"),
+    )
+    .map_err(|e| CliError::msg(e.to_string()))?;
     if count > 20_000 && !args.json {
         ctx.tty_note(&format!(
             "{shown}: {count} checks{}; the progress bar shows the rate and the time left",
@@ -113,65 +108,60 @@ fn shard(
     model: &itsa::models::Model,
     part: Part,
 ) -> Result<ExitCode, CliError> {
-    let start = std::time::Instant::now();
-    let plan = model.plan(scheme);
-    let outcomes = verify::evaluate_part(verify::Space::of(scheme), &plan, part, &ctx.progress);
-    let report = verify::shard::ShardReport::new(
-        shown.to_string(),
-        text,
-        part,
-        plan.num_checks(),
-        &outcomes,
-        start.elapsed().as_secs_f64(),
-    );
+    let report = verify::shard::run_part(shown, text, scheme, model, part, &ctx.progress)
+        .map_err(|e| CliError::msg(format!("{shown}: {e}")))?;
     print_json(&report)?;
     Ok(super::code(report.failed.is_empty()))
 }
 
-/// `itsa merge`: the full report from all shard reports; same output and exit codes as verify.
+/// `itsa merge`: the full report from all shard reports, checked and audited (src/verify/shard.rs);
+/// same output and exit codes as verify, plus what was audited.
 pub fn merge(
     ctx: &Context,
     paths: &[PathBuf],
     spec: Option<PathBuf>,
     args: &ReportArgs,
+    audit: verify::shard::AuditLevel,
+    seed: Option<u64>,
 ) -> Result<ExitCode, CliError> {
-    let mut shards = Vec::new();
-    for p in paths {
-        let parsed = std::fs::read_to_string(p)
-            .map_err(|e| e.to_string())
-            .and_then(|t| {
-                serde_json::from_str::<verify::shard::ShardReport>(&t).map_err(|e| e.to_string())
-            });
-        shards.push(
-            parsed
-                .map_err(|e| CliError::msg(format!("{}: not a shard report: {e}", p.display())))?,
-        );
-    }
-    let outcomes = verify::shard::merge(&shards)?;
-    let spec = spec.unwrap_or_else(|| PathBuf::from(&shards[0].spec));
-    let hash_ok = std::fs::read_to_string(&spec)
-        .is_ok_and(|t| verify::shard::spec_hash(&t) == shards[0].spec_hash);
-    if !hash_ok {
-        return Err(CliError::msg(format!(
-            "{} is not the spec the shards were computed from (missing or changed); pass --spec",
-            spec.display()
-        )));
-    }
-    let (scheme, model) = itsa::load(&spec)?;
-    let mut report = itsa::report_from_outcomes(
-        &scheme,
-        &model,
+    use verify::shard::MergeError;
+    let seed = seed.unwrap_or_else(verify::shard::fresh_seed);
+    let (report, summary) = verify::shard::merge_files(
+        paths,
+        spec.as_deref(),
         &args.options(ctx.progress.clone()),
-        outcomes,
-    )?;
-    report.elapsed_seconds += shards.iter().map(|s| s.elapsed_seconds).sum::<f64>();
-    print_report(&report, args)?;
+        audit,
+        seed,
+    )
+    .map_err(|e| match e {
+        MergeError::Spec(e) => CliError::from(e),
+        e => CliError::msg(e.to_string()),
+    })?;
+    if args.json {
+        let mut v = serde_json::to_value(&report)
+            .map_err(|e| CliError::msg(format!("internal error: cannot serialise: {e}")))?;
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert(
+                "audit".into(),
+                serde_json::to_value(&summary).unwrap_or_default(),
+            );
+        }
+        print_json(v)?;
+    } else {
+        print(&(verify::render_text(&report) + &summary.text()));
+    }
     Ok(report_code(&report))
 }
 
 /// `itsa export`: the rows and checks as JSON (with --json), or a summary of them.
 pub fn export(_ctx: &Context, spec: &Path, json: bool) -> Result<ExitCode, CliError> {
     let (scheme, model) = super::load(spec)?;
+    itsa::budget::charge(
+        itsa::budget::Resource::Checks,
+        model.count_checks(),
+        format!("{}: this model instance", spec.display()),
+    )
+    .map_err(|e| CliError::msg(e.to_string()))?;
     let plan = model.plan(&scheme);
     let doc = verify::export::plan_json(&scheme, &plan);
     if json {

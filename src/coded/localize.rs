@@ -73,10 +73,22 @@ pub struct Trial {
 impl Localizer {
     pub fn new(enc: Encoding, robust: Robust) -> Result<Self, CodedError> {
         let (n, a) = (enc.n, robust.byzantine);
-        let code_dim = robust.degree * (enc.k + enc.t - 1) + 1;
         if robust.degree == 0 {
             return Err(CodedError::Param("deg f must be at least 1".into()));
         }
+        // Checked: huge --degree / --byzantine values must be refused, not overflow.
+        let need = robust
+            .degree
+            .checked_mul((enc.k + enc.t).saturating_sub(1))
+            .and_then(|d| d.checked_add(1))
+            .and_then(|d| a.checked_mul(2).and_then(|a2| d.checked_add(a2)));
+        let Some(need) = need else {
+            return Err(CodedError::Param(format!(
+                "N = {n} workers cannot localize A = {a} errors with deg f = {}: need N ≥ deg f·(K+T−1) + 1 + 2A (Proposition 3, no stragglers)",
+                robust.degree
+            )));
+        };
+        let code_dim = need - 2 * a;
         if a == 0 {
             return Err(CodedError::Param(
                 "A (Byzantine workers) must be at least 1 to localize errors".into(),

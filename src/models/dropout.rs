@@ -236,17 +236,7 @@ impl Dropout {
     }
 
     pub fn count_checks(&self) -> u128 {
-        let (k, u, t) = (
-            self.users as u64,
-            self.min_survivors as u64,
-            self.colluders as u64,
-        );
-        let locality = k as u128 + (u..=k).map(|s| binomial(k, s) * s as u128).sum::<u128>();
-        let correctness: u128 = (u..=k)
-            .map(|s| binomial(k, s) * count_subsets(s, u, s))
-            .sum();
-        let security = count_subsets(k, u, k) * count_subsets(k, 0, t);
-        locality + correctness + security
+        count_checks(self.users, self.min_survivors, self.colluders)
     }
 
     pub fn plan(&self, s: &Scheme) -> Plan {
@@ -440,6 +430,18 @@ pub fn check_users_and_survivors(k: u64, u: u64) -> Result<(), RegionError> {
     Ok(())
 }
 
+/// Checks of the dropout model with K users, U minimum survivors and T colluders (the
+/// plan's size, computed without building it).
+pub fn count_checks(users: u32, min_survivors: u32, colluders: u32) -> u128 {
+    let (k, u, t) = (users as u64, min_survivors as u64, colluders as u64);
+    let locality = k as u128 + (u..=k).map(|s| binomial(k, s) * s as u128).sum::<u128>();
+    let correctness: u128 = (u..=k)
+        .map(|s| binomial(k, s) * count_subsets(s, u, s))
+        .sum();
+    let security = count_subsets(k, u, k) * count_subsets(k, 0, t);
+    locality + correctness + security
+}
+
 // ---------------------------------------------------------------------------------------------
 // Optimal construction (docs/models.md#dropout-construction): Cauchy-coded key shares.
 
@@ -473,6 +475,12 @@ pub fn construct_spec(
         &format!("the Cauchy construction needs distinct x_1..x_K, y_1..y_U in F_p, i.e. a prime p ≥ K + U = {need}"),
         0,
     )?;
+    crate::budget::charge(
+        crate::budget::Resource::Checks,
+        count_checks(k, u, t),
+        format!("verifying the construction K={k} U={u} T={t}"),
+    )
+    .map_err(|e| ConstructError::Budget(e.to_string()))?;
     let l = u - t;
     let sets = subsets(k, u as usize, k as usize);
     let set = |s: &[u32]| format!("{{{}}}", crate::scheme::names::join(s));

@@ -460,7 +460,12 @@ pub fn construct_draw(
 
 /// The optimal key dimension min{U+V+T−2, UV−1}.
 pub fn optimal_key_dim(servers: u32, users_per_server: u32, colluders: u32) -> u32 {
-    (servers + users_per_server + colluders - 2).min(servers * users_per_server - 1)
+    // Saturating: the parameters are checked later (construct_params), this must not panic.
+    (servers
+        .saturating_add(users_per_server)
+        .saturating_add(colluders))
+    .saturating_sub(2)
+    .min(servers.saturating_mul(users_per_server).saturating_sub(1))
 }
 
 /// Check the construction's parameters and pick the prime.
@@ -475,7 +480,7 @@ pub fn construct_params(
     if (servers as i64) * (users_per_server as i64) > MAX_USERS {
         return Err(crate::construct::ConstructError::Parameter(format!(
             "--users-per-server: UV = {} users is above the verifier's limit {MAX_USERS}",
-            servers * users_per_server
+            servers as u64 * users_per_server as u64
         )));
     }
     let (u, n) = (servers as u128, (servers * users_per_server) as u64);

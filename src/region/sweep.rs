@@ -8,9 +8,6 @@ use super::render::{region_json, source_lines, table};
 use super::svg::{Band, Marker, Plot, Series};
 use super::{to_f64, Region, RegionError};
 
-/// Most values one sweep may have.
-pub const MAX_POINTS: u64 = 10_000;
-
 /// `colluders=0..11`: both ends included.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SweepSpec {
@@ -39,9 +36,12 @@ impl SweepSpec {
         if from > to {
             return Err(bad("the range is empty (A > B)"));
         }
-        if to - from >= MAX_POINTS {
-            return Err(bad(&format!("at most {MAX_POINTS} values per sweep")));
-        }
+        crate::budget::charge(
+            crate::budget::Resource::Points,
+            (to - from) as u128 + 1,
+            format!("the sweep {s}"),
+        )
+        .map_err(|e| RegionError::Usage(e.to_string()))?;
         Ok(SweepSpec {
             flag: flag.trim().trim_start_matches("--").to_string(),
             from,

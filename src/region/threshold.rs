@@ -55,14 +55,9 @@ fn smallest(rows: &[Row], secure: impl Fn(&Row) -> bool) -> Option<u32> {
     (insecure_above > 0).then(|| rows[rows.len() - insecure_above].threshold)
 }
 
-/// Verify the skeleton for every 2 ≤ t ≤ n with |C| = n − t, reporting one unit per
-/// threshold (and each threshold's checks as a nested task) to `progress`.
-pub fn table(
-    protocol: Protocol,
-    n: u32,
-    prime: Option<u64>,
-    progress: &crate::progress::Progress,
-) -> Result<Table, RegionError> {
+/// Is `n` a client count the table can be computed for (checked before any work, also for
+/// every point of a sweep)?
+pub fn check_clients(n: u32) -> Result<(), RegionError> {
     if !(3..=crate::models::threshold_sharing::MAX_REGION_CLIENTS).contains(&n) {
         return Err(RegionError::param(
             "clients",
@@ -72,6 +67,18 @@ pub fn table(
             ),
         ));
     }
+    Ok(())
+}
+
+/// Verify the skeleton for every 2 ≤ t ≤ n with |C| = n − t, reporting one unit per
+/// threshold (and each threshold's checks as a nested task) to `progress`.
+pub fn table(
+    protocol: Protocol,
+    n: u32,
+    prime: Option<u64>,
+    progress: &crate::progress::Progress,
+) -> Result<Table, RegionError> {
+    check_clients(n)?;
     let internal = |e: String| RegionError::Usage(format!("internal error: {e}"));
     let mut rows = Vec::new();
     let mut p = 0;

@@ -43,6 +43,9 @@ impl fmt::Display for Name {
     }
 }
 
+/// Most names (or set members) one declaration may expand to.
+pub const MAX_NAMES: usize = 100_000;
+
 pub(crate) fn join(v: &[u32]) -> String {
     v.iter()
         .map(|x| x.to_string())
@@ -265,12 +268,25 @@ impl Pattern {
         if self.has_placeholder() {
             return Err("a declaration needs numbers, not placeholder letters".into());
         }
+        // A set is at most MAX_NAMES members (it is materialised; `N{1..4000000000}` is refused
+        // before allocating).
+        let members: u64 = self.set.iter().flatten().fold(0u64, |n, i| {
+            n.saturating_add(match i {
+                Item::Range(a, b) => (*b as u64).saturating_sub(*a as u64) + 1,
+                _ => 1,
+            })
+        });
+        if members > MAX_NAMES as u64 {
+            return Err(format!(
+                "a set of {members} members is too large (at most {MAX_NAMES})"
+            ));
+        }
         let set = self.set.as_ref().map(|s| {
             s.iter()
                 .flat_map(|i| match i {
                     Item::Int(v) => *v..=*v,
                     Item::Range(a, b) => *a..=*b,
-                    Item::Placeholder(_) => unreachable!(),
+                    Item::Placeholder(_) => 0..=0,
                 })
                 .collect::<Vec<u32>>()
         });
@@ -279,9 +295,9 @@ impl Pattern {
             let (a, b) = match item {
                 Item::Int(v) => (*v, *v),
                 Item::Range(a, b) => (*a, *b),
-                Item::Placeholder(_) => unreachable!(),
+                Item::Placeholder(_) => (0, 0),
             };
-            if (b - a) as usize * names.len() > 100_000 {
+            if ((b - a) as usize + 1).saturating_mul(names.len()) > MAX_NAMES {
                 return Err("range declares too many names".into());
             }
             names = names

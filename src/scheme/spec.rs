@@ -46,7 +46,12 @@ impl SpecError {
 /// Build a located error from a byte offset of the origin's text.
 pub fn located(origin: &Origin, offset: usize, message: String) -> SpecError {
     let text = &origin.text;
-    let offset = offset.min(text.len());
+    let mut offset = offset.min(text.len());
+    // An offset inside a multi-byte character (e.g. a parser's position in truncated text)
+    // points at that character.
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let before = &text[..offset];
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let line = before.matches('\n').count() + 1;
@@ -66,10 +71,11 @@ pub fn located(origin: &Origin, offset: usize, message: String) -> SpecError {
 /// Read a spec file: TOML, or JSON when the file name ends in `.json`.
 pub fn read_spec(path: &Path) -> Result<Scheme, SpecError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| SpecError::File {
+    let bytes = std::fs::read(path).map_err(|e| SpecError::File {
         path: shown.clone(),
         message: format!("cannot read the spec: {e}"),
     })?;
+    let text = text_of(bytes, &shown)?;
     if super::json::is_json(path) {
         super::json::read_json_spec_str(&text, &shown)
     } else {
@@ -84,6 +90,28 @@ pub fn component_names(name: &str, len: usize) -> Vec<String> {
     } else {
         (1..=len).map(|j| format!("{name}({j})")).collect()
     }
+}
+
+/// The text of a spec file; invalid UTF-8 is an error located at its first bad byte.
+pub fn text_of(bytes: Vec<u8>, path: &str) -> Result<String, SpecError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let valid = String::from_utf8_lossy(&bytes[..good]).into_owned();
+        let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+        let rest = String::from_utf8_lossy(&bytes[good..]);
+        let line_rest = rest.split('\n').next().unwrap_or("");
+        SpecError::At {
+            path: path.to_string(),
+            line: valid.matches('\n').count() + 1,
+            col: valid[line_start..].chars().count() + 1,
+            message: format!(
+                "invalid UTF-8 (byte 0x{:02x}); a spec is UTF-8 text",
+                bytes[good]
+            ),
+            source_line: format!("{}{}", &valid[line_start..], line_rest),
+        }
+    })
 }
 
 struct Reader {
@@ -544,6 +572,8 @@ pub fn read_flat_spec_str(text: &str, path: &str) -> Result<Scheme, SpecError> {
         names: vec![Vec::new(); pending.len()],
         active: vec![false; pending.len()],
         stack: Vec::new(),
+        cells: 0,
+        budget: crate::budget::get(),
     };
     for i in 0..pending.len() {
         ev.resolve(i)?;
@@ -641,6 +671,10 @@ struct Evaluator<'a, 'v> {
     names: Vec<Vec<String>>,
     active: Vec<bool>,
     stack: Vec<usize>,
+    /// Dense matrix entries materialised so far (rows × columns), charged to the budget
+    /// before each allocation.
+    cells: u128,
+    budget: crate::budget::Budget,
 }
 
 const MAX_DEPTH: usize = 2_000;
@@ -759,6 +793,23 @@ impl Evaluator<'_, '_> {
         Ok(acc.unwrap_or_default())
     }
 
+    /// Charge `rows` dense rows to the cells budget before they are allocated.
+    fn charge(&mut self, rows: usize, offset: usize) -> Result<(), SpecError> {
+        self.cells = self
+            .cells
+            .saturating_add((rows as u128).saturating_mul(self.num_columns as u128));
+        self.budget
+            .charge(
+                crate::budget::Resource::Cells,
+                self.cells,
+                format!(
+                    "evaluating the variables ({} source symbols, i.e. columns, per row)",
+                    self.num_columns
+                ),
+            )
+            .map_err(|e| self.r.err(offset, e.to_string()))
+    }
+
     fn coef(&self, c: &Coef) -> Result<u32, String> {
         let f = self.field;
         let num = (c.num % f.p() as u64) as u32;
@@ -784,6 +835,7 @@ impl Evaluator<'_, '_> {
             None => return Err(self.r.err(offset, self.unknown(name))),
             Some(BlockRef::Source(s)) => {
                 let s = &self.sources[*s];
+                self.charge(s.len, offset)?;
                 (0..s.len)
                     .map(|j| {
                         let mut r = vec![0; self.num_columns];
@@ -807,7 +859,9 @@ impl Evaluator<'_, '_> {
                     ));
                 }
                 self.resolve(j)?;
-                self.rows[j].clone().expect("resolved")
+                let n = self.rows[j].as_ref().map_or(0, Vec::len);
+                self.charge(n, offset)?;
+                self.rows[j].clone().unwrap_or_default()
             }
         };
         match component {

@@ -44,14 +44,28 @@ pub struct SuiteReport {
 }
 
 /// Spec files under the given paths (a file is taken as is; a directory is searched
-/// recursively for `*.toml` and `*.json` specs), sorted, without duplicates.
+/// recursively for `*.toml` and `*.json` specs), sorted, without duplicates. Symbolic links
+/// to directories are followed once: a directory already visited (by its canonical path) is
+/// not entered again, so a link loop (`loop/up -> ..`) cannot multiply the specs.
 pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-        let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        for entry in entries {
-            let p = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+    fn walk(
+        dir: &Path,
+        out: &mut Vec<PathBuf>,
+        seen: &mut std::collections::HashSet<PathBuf>,
+    ) -> Result<(), String> {
+        let canonical =
+            std::fs::canonicalize(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        if !seen.insert(canonical) {
+            return Ok(());
+        }
+        let mut entries = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+            entries.push(entry.map_err(|e| format!("{}: {e}", dir.display()))?.path());
+        }
+        entries.sort();
+        for p in entries {
             if p.is_dir() {
-                walk(&p, out)?;
+                walk(&p, out, seen)?;
             } else if p.extension().is_some_and(|x| x == "toml" || x == "json") {
                 out.push(p);
             }
@@ -59,9 +73,10 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         Ok(())
     }
     let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for p in paths {
         if p.is_dir() {
-            walk(p, &mut out)?;
+            walk(p, &mut out, &mut seen)?;
         } else if p.is_file() {
             out.push(p.clone());
         } else {
@@ -151,6 +166,20 @@ fn check_loaded(
             }
         }
     };
+    if let Err(e) = crate::budget::charge(
+        crate::budget::Resource::Checks,
+        model.count_checks(),
+        format!("{spec}: this model instance"),
+    ) {
+        return SpecResult {
+            spec,
+            status: Status::Fail,
+            verdict: None,
+            found: "over budget".into(),
+            problems: vec![e.to_string()],
+            seconds: start.elapsed().as_secs_f64(),
+        };
+    }
     let opts = Options {
         max_failures: 0,
         max_decoders: 0,

@@ -471,9 +471,61 @@ impl Part {
 
     /// The positions `lo..hi` of this part in a list of `n` checks.
     pub fn range(&self, n: usize) -> std::ops::Range<usize> {
-        let at = |i: usize| (n * i).div_ceil(self.count);
+        // In u128: n · i cannot overflow for any usize n and i (n, i < 2^64).
+        let at = |i: usize| (n as u128 * i as u128).div_ceil(self.count as u128) as usize;
         at(self.index - 1)..at(self.index)
     }
+}
+
+/// The order checks are evaluated in (plan indices): checks with the same base (view to decode
+/// from, or conditioning) run consecutively so its echelon basis is built once; lexicographic
+/// order also keeps shared prefixes together. A [`Part`] is a contiguous slice of it.
+fn evaluation_order(flat: &[&Condition]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..flat.len()).collect();
+    order.sort_by(|&a, &b| base_key(flat[a]).cmp(&base_key(flat[b])));
+    order
+}
+
+/// The order the engine evaluates a plan's checks in (plan indices); parts are slices of it.
+pub fn plan_order(plan: &Plan) -> Vec<usize> {
+    let flat: Vec<&Condition> = plan
+        .families
+        .iter()
+        .flat_map(|f| f.checks.iter().map(|c| &c.condition))
+        .collect();
+    evaluation_order(&flat)
+}
+
+/// The plan indices of the checks part `part` of `order` ([`plan_order`]), sorted (what a
+/// shard covers).
+pub fn part_of(order: &[usize], part: Part) -> Vec<usize> {
+    let mut mine = order[part.range(order.len())].to_vec();
+    mine.sort_unstable();
+    mine
+}
+
+/// The plan indices of the checks part `part` evaluates, sorted.
+pub fn part_indices(plan: &Plan, part: Part) -> Vec<usize> {
+    part_of(&plan_order(plan), part)
+}
+
+/// One check's outcome from scratch with the reference rank formulas of [`Space`]
+/// (`conditional_entropy`, `leakage`, `revealed`) — an evaluation path independent of the
+/// engine's cached, projected one, used to audit merged shards.
+pub fn evaluate_one(space: Space, plan: &Plan, check: &Check) -> Outcome {
+    let rows = |ids: &[BlockId]| -> Vec<Vec<u32>> {
+        ids.iter()
+            .flat_map(|&b| plan.blocks.get(b).rows.iter().cloned())
+            .collect()
+    };
+    let o = match &check.condition {
+        Condition::Decodable { view, target } => {
+            space.conditional_entropy(&rows(view), &rows(target))
+        }
+        Condition::Secure { view, cond } => space.leakage(&rows(view), &rows(cond)),
+        Condition::Hidden { view, target } => space.revealed(&rows(view), &rows(target)),
+    };
+    o as Outcome
 }
 
 /// Evaluate one part of the plan's checks: `(check index in plan order, outcome)`, sorted by
@@ -495,10 +547,7 @@ pub fn evaluate_part(
         .iter()
         .flat_map(|f| f.checks.iter().map(|c| &c.condition))
         .collect();
-    // Checks with the same base (view to decode from, or conditioning) run consecutively so
-    // its echelon basis is built once; lexicographic order also keeps shared prefixes together.
-    let mut order: Vec<usize> = (0..flat.len()).collect();
-    order.sort_by(|&a, &b| base_key(flat[a]).cmp(&base_key(flat[b])));
+    let order = evaluation_order(&flat);
     let order = &order[part.range(flat.len())];
     let sorted: Vec<&Condition> = order.iter().map(|&i| flat[i]).collect();
     let threads = rayon::current_num_threads().max(1);
