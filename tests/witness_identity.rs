@@ -18,7 +18,7 @@ fn rows_by_label(plan: &verify::Plan, labels: &[String]) -> HashMap<String, Vec<
             .blocks
             .id(&block)
             .unwrap_or_else(|| panic!("no block {block}"));
-        m.insert(l.clone(), plan.blocks.get(id).rows[j].clone());
+        m.insert(l.clone(), plan.blocks.get(id).dense_row(j));
     }
     m
 }

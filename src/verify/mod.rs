@@ -28,18 +28,21 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::field::{Echelon, Field};
+use crate::field::{Echelon, Field, RowRef, Scratch, SparseRow};
 use crate::scheme::Scheme;
 pub use report::{render_text, Example, FamilyReport, Report, SetLabel, Verdict};
 pub use witness::{Decoder, Witness};
 
 pub type BlockId = u32;
 
-/// A named block of rows over the scheme's source columns.
+/// A named block of rows over the scheme's source columns, stored as sparse rows (a row of a
+/// Zhao–Sun scheme touches a few dozen of its thousands of columns).
 #[derive(Debug, Clone)]
 pub struct Block {
     pub label: String,
-    pub rows: Vec<Vec<u32>>,
+    pub rows: Vec<SparseRow>,
+    /// Length of a dense row (the scheme's column count).
+    pub width: usize,
 }
 
 impl Block {
@@ -53,6 +56,16 @@ impl Block {
                 .collect()
         }
     }
+
+    /// Row `j` as a dense row of `width` entries.
+    pub fn dense_row(&self, j: usize) -> Vec<u32> {
+        self.rows[j].to_dense(self.width)
+    }
+
+    /// All rows, dense.
+    pub fn dense_rows(&self) -> Vec<Vec<u32>> {
+        (0..self.rows.len()).map(|j| self.dense_row(j)).collect()
+    }
 }
 
 /// The blocks a model's checks refer to; registered once, shared by all checks.
@@ -63,16 +76,38 @@ pub struct Blocks {
 }
 
 impl Blocks {
-    /// Register a block (or return the id of the block with the same label).
+    /// Register a block of dense rows (or return the id of the block with the same label).
     pub fn add(&mut self, label: impl Into<String>, rows: Vec<Vec<u32>>) -> BlockId {
+        let width = rows.first().map_or(0, |r| r.len());
+        let sparse = rows.iter().map(|r| SparseRow::from_dense(r)).collect();
+        self.add_sparse(label, width, sparse)
+    }
+
+    /// Register a block of sparse rows over `width` columns (or return the id of the block
+    /// with the same label).
+    pub fn add_sparse(
+        &mut self,
+        label: impl Into<String>,
+        width: usize,
+        rows: Vec<SparseRow>,
+    ) -> BlockId {
         let label = label.into();
         if let Some(&id) = self.by_label.get(&label) {
             return id;
         }
         let id = self.list.len() as BlockId;
         self.by_label.insert(label.clone(), id);
-        self.list.push(Block { label, rows });
+        self.list.push(Block { label, rows, width });
         id
+    }
+
+    /// Number of blocks registered.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
     }
 
     pub fn get(&self, id: BlockId) -> &Block {
@@ -158,21 +193,22 @@ impl Default for Options {
     }
 }
 
-/// Echelon bases of the longest shared prefix of block sequences.
+/// The echelon basis of the longest shared prefix of block sequences: one basis, and the rank
+/// after each block of the prefix, so going back to a shorter prefix is a truncation.
 struct PrefixCache {
-    empty: Echelon,
-    stack: Vec<(BlockId, Echelon)>,
+    basis: Echelon,
+    stack: Vec<(BlockId, usize)>,
 }
 
 impl PrefixCache {
     fn new(empty: Echelon) -> Self {
         PrefixCache {
-            empty,
+            basis: empty,
             stack: Vec::new(),
         }
     }
 
-    fn extend(&mut self, seq: &[BlockId], blocks: &Blocks) -> &Echelon {
+    fn extend(&mut self, seq: &[BlockId], blocks: &Blocks) -> &mut Echelon {
         let common = self
             .stack
             .iter()
@@ -180,43 +216,77 @@ impl PrefixCache {
             .take_while(|((b, _), s)| b == *s)
             .count();
         self.stack.truncate(common);
+        self.basis
+            .truncate(self.stack.last().map_or(0, |&(_, rank)| rank));
         for &b in &seq[common..] {
-            let mut e = self.stack.last().map_or(&self.empty, |(_, e)| e).clone();
-            e.insert_all(blocks.get(b).rows.iter().map(|r| r.as_slice()));
-            self.stack.push((b, e));
+            self.basis.insert_sparse(&blocks.get(b).rows);
+            self.stack.push((b, self.basis.rank()));
         }
-        self.stack.last().map_or(&self.empty, |(_, e)| e)
+        &mut self.basis
     }
 }
+
+const NO_POSITION: u32 = u32::MAX;
 
 struct Worker<'a> {
     blocks: &'a Blocks,
     space: Space,
     full: PrefixCache,
     cond: PrefixCache,
+    /// Full-width work bases (decodability residuals, hidden targets), emptied after use.
+    rest: Echelon,
+    scratch: Scratch,
     /// Randomness support of each block, for projecting out private columns.
     supports: &'a [projection::ColSet],
-    /// Randomness support of each row of the cached conditioning basis, and which
-    /// conditioning sequence it was computed for.
-    cond_rows: Vec<projection::ColSet>,
+    /// The conditioning sequence the cached data below were computed for, and the rows of its
+    /// basis that pivot on an input column.
     cond_seq: Vec<BlockId>,
+    input_pivot_rows: Vec<usize>,
     common: Option<CommonBasis>,
+    /// Per-check buffers: seen columns, kept columns, their new positions (`NO_POSITION` for
+    /// dropped columns, reset after each check), own conditioning rows, one gathered row.
+    seen: projection::ColSet,
+    kept: Vec<usize>,
+    position: Vec<u32>,
+    own: Vec<usize>,
+    gathered: Vec<(u32, u32)>,
 }
 
-impl Worker<'_> {
+impl<'a> Worker<'a> {
+    fn new(blocks: &'a Blocks, space: Space, supports: &'a [projection::ColSet]) -> Self {
+        Worker {
+            blocks,
+            space,
+            full: PrefixCache::new(space.empty()),
+            cond: PrefixCache::new(space.empty()),
+            rest: space.empty(),
+            scratch: Scratch::default(),
+            supports,
+            cond_seq: Vec::new(),
+            input_pivot_rows: Vec::new(),
+            common: None,
+            seen: projection::ColSet::new(space.columns),
+            kept: Vec::new(),
+            position: vec![NO_POSITION; space.columns],
+            own: Vec::new(),
+            gathered: Vec::new(),
+        }
+    }
+
     fn evaluate(&mut self, c: &Condition) -> Outcome {
         match c {
             Condition::Decodable { view, target } => {
                 // rk(view, target) − rk(view) is the rank of the target rows' residuals modulo
                 // the view (they vanish on the view's pivots); no copy of the view's basis.
                 let base = self.full.extend(view, self.blocks);
-                let mut rest = Echelon::new(base.field(), base.width(), base.width());
+                self.rest.truncate(0);
                 for &t in target {
                     for r in &self.blocks.get(t).rows {
-                        rest.insert(&base.reduce(r).residual);
+                        base.reduce_into(RowRef::Entries(r.entries()), &mut self.scratch);
+                        self.rest.insert_entries(self.scratch.residual());
                     }
                 }
-                rest.rank() as Outcome
+                self.rest.rank() as Outcome
             }
             Condition::Secure { view, cond } => {
                 if let Some(o) = self.secure_projected(view, cond) {
@@ -230,17 +300,18 @@ impl Worker<'_> {
                 (with_view - known) as Outcome
             }
             Condition::Hidden { view, target } => {
-                let rows = |e: &mut Echelon| {
-                    target
-                        .iter()
-                        .map(|&t| {
-                            e.insert_all(self.blocks.get(t).rows.iter().map(|r| r.as_slice()))
-                        })
-                        .sum::<usize>()
-                };
-                let mut e = self.full.extend(view, self.blocks).clone();
-                let added = rows(&mut e);
-                let alone = rows(&mut self.full.empty.clone());
+                let e = self.full.extend(view, self.blocks);
+                let before = e.rank();
+                let added: usize = target
+                    .iter()
+                    .map(|&t| e.insert_sparse(&self.blocks.get(t).rows))
+                    .sum();
+                e.truncate(before);
+                self.rest.truncate(0);
+                let alone: usize = target
+                    .iter()
+                    .map(|&t| self.rest.insert_sparse(&self.blocks.get(t).rows))
+                    .sum();
                 (alone - added) as Outcome
             }
         }
@@ -249,16 +320,12 @@ impl Worker<'_> {
     /// The security check on the view's columns only (see [`projection`]); `None` when the
     /// cached conditioning basis does not separate the private columns.
     fn secure_projected(&mut self, view: &[BlockId], cond: &[BlockId]) -> Option<Outcome> {
-        let Space {
-            field,
-            columns,
-            input_start,
-        } = self.space;
-        let mut seen = projection::ColSet::new(columns);
+        let input_start = self.space.input_start;
+        self.seen.clear();
         for &b in view {
-            seen.union_with(&self.supports[b as usize]);
+            self.seen.union_with(&self.supports[b as usize]);
         }
-        if (0..input_start).all(|i| seen.contains(i)) {
+        if self.seen.count() == input_start {
             return None;
         }
         // Trailing conditioning blocks inside the view's columns (e.g. a sum of inputs) need no
@@ -267,17 +334,25 @@ impl Worker<'_> {
             - cond
                 .iter()
                 .rev()
-                .take_while(|&&b| self.supports[b as usize].is_subset(&seen))
+                .take_while(|&&b| self.supports[b as usize].is_subset(&self.seen))
                 .count();
         let (cond, extra) = cond.split_at(shared);
         let e = self.cond.extend(cond, self.blocks);
         if self.cond_seq != cond {
-            self.cond_rows = (0..e.rank())
-                .map(|i| projection::ColSet::support(columns, input_start, [e.row(i)]))
+            self.input_pivot_rows = (0..e.rank())
+                .filter(|&i| e.pivot(i) >= input_start)
                 .collect();
             self.cond_seq = cond.to_vec();
             self.common = None;
         }
+        let e = &self.cond.basis;
+        let seen = &self.seen;
+        // A conditioning row that pivots on a seen column or an input must vanish on the
+        // columns no view row touches (then the rows pivoting elsewhere span the projection).
+        let separated = |i: usize| {
+            e.row_entries(i)
+                .all(|(c, _)| c >= input_start || seen.contains(c))
+        };
         // Columns from `q` to the inputs are all seen: rows pivoting there are shared by every
         // check on this conditioning with the same `q`, and so are leading view blocks that
         // stay inside them. Layout: [q..input_start), the check's own columns below q, inputs
@@ -287,34 +362,84 @@ impl Worker<'_> {
             .take_while(|&i| seen.contains(i))
             .last()
             .unwrap_or(input_start);
-        let mut kept: Vec<usize> = (q..input_start).collect();
-        kept.extend(seen.iter().take_while(|&i| i < q));
-        let split = kept.len();
-        kept.extend(input_start..columns);
-        for (i, support) in self.cond_rows.iter().enumerate() {
-            let pivot = e.pivot(i);
-            if (pivot >= input_start || seen.contains(pivot)) && !support.is_subset(&seen) {
-                return None;
+        self.own.clear();
+        for c in seen.iter() {
+            if let Some(i) = e.row_with_pivot(c) {
+                if !separated(i) {
+                    return None;
+                }
+                if c < q {
+                    self.own.push(i);
+                }
             }
         }
+        if !self.input_pivot_rows.iter().all(|&i| separated(i)) {
+            return None;
+        }
+        self.own.sort_unstable();
+        self.kept.clear();
+        self.kept.extend(q..input_start);
+        self.kept.extend(seen.iter().take_while(|&i| i < q));
+        let split = self.kept.len();
+        self.kept.extend(input_start..self.space.columns);
+        for (j, &c) in self.kept.iter().enumerate() {
+            self.position[c] = j as u32;
+        }
+        let outcome = self.projected_outcome(view, extra, q, split);
+        for &c in &self.kept {
+            self.position[c] = NO_POSITION;
+        }
+        Some(outcome)
+    }
+
+    /// The projected computation once `kept` and `position` are set.
+    fn projected_outcome(
+        &mut self,
+        view: &[BlockId],
+        extra: &[BlockId],
+        q: usize,
+        split: usize,
+    ) -> Outcome {
+        let blocks = self.blocks;
+        let supports = self.supports;
+        let e = &self.cond.basis;
+        let position = &self.position;
+        let gathered = &mut self.gathered;
+        let gather = |entries: &mut dyn Iterator<Item = (usize, u32)>,
+                      out: &mut Vec<(u32, u32)>| {
+            out.clear();
+            out.extend(entries.filter_map(|(c, v)| {
+                let j = position[c];
+                (j != NO_POSITION).then_some((j, v))
+            }));
+        };
         let prefix = view
             .iter()
-            .take_while(|&&b| self.supports[b as usize].iter().all(|c| c >= q))
+            .take_while(|&&b| supports[b as usize].iter().all(|c| c >= q))
             .count();
         let (shared_view, own_view) = view.split_at(prefix);
-        let gather = |row: &[u32]| -> Vec<u32> { kept.iter().map(|&c| row[c]).collect() };
-        let key = (q, kept.len(), shared_view.to_vec());
+        let width = self.kept.len();
+        let key = (q, width, shared_view.to_vec());
         if self.common.as_ref().is_none_or(|c| c.key != key) {
-            let mut cond_part = Echelon::with_split(field, kept.len(), kept.len(), split);
-            for i in 0..e.rank() {
-                if e.pivot(i) >= q {
-                    cond_part.push_projected(e, i, &kept);
-                }
+            let field = self.space.field;
+            let mut cond_part = Echelon::with_split(field, width, width, split);
+            let mut rows: Vec<usize> = (q..self.space.input_start)
+                .filter_map(|c| e.row_with_pivot(c))
+                .chain(self.input_pivot_rows.iter().copied())
+                .collect();
+            rows.sort_unstable();
+            for i in rows {
+                gather(&mut e.row_entries(i), gathered);
+                cond_part.push_reduced(gathered);
             }
             let mut full_part = cond_part.clone();
             for &b in shared_view {
-                for r in &self.blocks.get(b).rows {
-                    full_part.insert(&gather(r));
+                for r in &blocks.get(b).rows {
+                    gather(
+                        &mut r.entries().iter().map(|&(c, v)| (c as usize, v)),
+                        gathered,
+                    );
+                    full_part.insert_entries(gathered);
                 }
             }
             self.common = Some(CommonBasis {
@@ -323,26 +448,40 @@ impl Worker<'_> {
                 full: full_part,
             });
         }
-        let common = self.common.as_ref().expect("just built");
+        let common = self.common.as_mut().expect("just built");
         // The check's own rows: conditioning rows pivoting on its own columns, trailing
-        // conditioning blocks, then (for the full span) the rest of the view.
-        let mut own: Vec<Vec<u32>> = (0..e.rank())
-            .filter(|&i| e.pivot(i) < q && seen.contains(e.pivot(i)))
-            .map(|i| gather(e.row(i)))
-            .collect();
-        for &b in extra {
-            own.extend(self.blocks.get(b).rows.iter().map(|r| gather(r)));
+        // conditioning blocks, then (for the full span) the rest of the view. Both shared bases
+        // are extended, read, and truncated back.
+        let (kc, kf) = (common.cond.rank(), common.full.rank());
+        for &i in &self.own {
+            gather(&mut e.row_entries(i), gathered);
+            common.cond.insert_entries(gathered);
+            common.full.insert_entries(gathered);
         }
-        let mut known = common.cond.clone();
-        known.insert_all(own.iter().map(|r| r.as_slice()));
-        let mut full = common.full.clone();
-        full.insert_all(own.iter().map(|r| r.as_slice()));
-        for &b in own_view {
-            for r in &self.blocks.get(b).rows {
-                full.insert(&gather(r));
+        for &b in extra {
+            for r in &blocks.get(b).rows {
+                gather(
+                    &mut r.entries().iter().map(|&(c, v)| (c as usize, v)),
+                    gathered,
+                );
+                common.cond.insert_entries(gathered);
+                common.full.insert_entries(gathered);
             }
         }
-        Some((full.tail_rank() - known.tail_rank()) as Outcome)
+        let known = common.cond.tail_rank();
+        for &b in own_view {
+            for r in &blocks.get(b).rows {
+                gather(
+                    &mut r.entries().iter().map(|&(c, v)| (c as usize, v)),
+                    gathered,
+                );
+                common.full.insert_entries(gathered);
+            }
+        }
+        let with_view = common.full.tail_rank();
+        common.cond.truncate(kc);
+        common.full.truncate(kf);
+        (with_view - known) as Outcome
     }
 }
 
@@ -454,7 +593,6 @@ pub fn evaluate_part(
     part: Part,
     progress: bool,
 ) -> Vec<(usize, Outcome)> {
-    let empty = space.empty();
     // Columns few views touch first (ranks and tail counts do not depend on column order).
     let position = projection::column_order(plan, space.columns, space.input_start);
     let blocks = projection::permute(&plan.blocks, &position);
@@ -488,23 +626,19 @@ pub fn evaluate_part(
     };
     let by_order: Vec<Outcome> = sorted
         .par_chunks(chunk)
-        .map(|part| {
-            let mut w = Worker {
-                blocks: &blocks,
-                space,
-                full: PrefixCache::new(empty.clone()),
-                cond: PrefixCache::new(empty.clone()),
-                supports: &supports,
-                cond_rows: Vec::new(),
-                cond_seq: Vec::new(),
-                common: None,
-            };
-            let out: Vec<Outcome> = part.iter().map(|c| w.evaluate(c)).collect();
-            if let Some(b) = &bar {
-                b.inc(part.len() as u64);
-            }
-            out
-        })
+        // One worker (caches, scratch buffers) per rayon job, reused across its chunks: a
+        // cache is always checked against the sequence asked for, so reuse never changes an
+        // outcome, only how often a basis is rebuilt.
+        .map_init(
+            || Worker::new(&blocks, space, &supports),
+            |w, part| {
+                let out: Vec<Outcome> = part.iter().map(|c| w.evaluate(c)).collect();
+                if let Some(b) = &bar {
+                    b.inc(part.len() as u64);
+                }
+                out
+            },
+        )
         .flatten_iter()
         .collect();
     if let Some(b) = bar {
@@ -683,22 +817,13 @@ mod tests {
             let got = evaluate(space, &plan, false);
             let rows = |ids: &[BlockId]| -> Vec<Vec<u32>> {
                 ids.iter()
-                    .flat_map(|&i| plan.blocks.get(i).rows.clone())
+                    .flat_map(|&i| plan.blocks.get(i).dense_rows())
                     .collect()
             };
             // The projected path on its own, where it applies, gives the same answers.
             let supports =
                 projection::block_supports(&plan.blocks, space.columns, space.input_start);
-            let mut w = Worker {
-                blocks: &plan.blocks,
-                space,
-                full: PrefixCache::new(space.empty()),
-                cond: PrefixCache::new(space.empty()),
-                supports: &supports,
-                cond_rows: Vec::new(),
-                cond_seq: Vec::new(),
-                common: None,
-            };
+            let mut w = Worker::new(&plan.blocks, space, &supports);
             for (c, &o) in plan.families[0].checks.iter().zip(&got[0]) {
                 if let Condition::Secure { view, cond } = &c.condition {
                     if let Some(p) = w.secure_projected(view, cond) {
