@@ -52,6 +52,10 @@ enum Command {
         /// Verify only part i of n (e.g. 2/4) and print a shard report (JSON) for `itsa merge`.
         #[arg(long, value_name = "i/n")]
         shard: Option<verify::Part>,
+        /// Memory budget, e.g. 8G or 500M (default: 3/4 of the machine's RAM). A run estimated
+        /// not to fit is refused before it starts; fewer worker threads are used if that fits.
+        #[arg(long, value_name = "SIZE")]
+        memory: Option<String>,
     },
     /// Write a spec's rows and check list as JSON (for the Python baselines in bench/baselines/).
     Export {
@@ -713,7 +717,16 @@ fn main() -> ExitCode {
             force,
             max_checks,
             shard,
+            memory,
         } => {
+            let budget = match memory.as_deref().map(verify::memory::parse_size) {
+                None => verify::memory::default_budget(),
+                Some(Ok(b)) => b,
+                Some(Err(e)) => {
+                    eprintln!("error: --memory: {e}");
+                    return ExitCode::from(2);
+                }
+            };
             let (scheme, model) = match itsa::load(&spec) {
                 Ok(v) => v,
                 Err(e) => {
@@ -728,6 +741,20 @@ fn main() -> ExitCode {
                     spec.display()
                 );
                 return ExitCode::from(2);
+            }
+            // A shard still builds the whole plan: the estimate counts every check.
+            match verify::memory::fit(&scheme, count, budget) {
+                Ok(w) if w < verify::memory::threads() => {
+                    eprintln!(
+                        "{}: {w} worker thread(s) fit the memory budget",
+                        spec.display()
+                    )
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    eprintln!("error: {}: {e}", spec.display());
+                    return ExitCode::from(2);
+                }
             }
             if count > 20_000 && !json {
                 eprintln!(

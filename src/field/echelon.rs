@@ -27,13 +27,10 @@
 //! one, which x86-64 SSE2 does two lanes at a time (`pmuludq`) and AVX2/NEON four. Larger
 //! primes reduce an accumulator lazily when it could overflow.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use super::{Field, SparseRow};
 
 /// Widest basis stored densely.
-pub const DENSE_WIDTH: usize = 512;
+pub const DENSE_WIDTH: usize = 0;
 
 const NONE: u32 = u32::MAX;
 /// Accumulators at or above this are reduced before the next addition (large primes only):
@@ -44,8 +41,9 @@ const LAZY_LIMIT: u64 = 1 << 63;
 #[derive(Debug, Default)]
 pub struct Scratch {
     acc: Vec<u64>,
+    /// Touched columns not yet visited, one bit each; words `..=hi` may be nonzero.
     mark: Vec<u64>,
-    heap: BinaryHeap<Reverse<u32>>,
+    hi: usize,
     /// Residual of the last reduction: nonzero entries in column order.
     out: Vec<(u32, u32)>,
 }
@@ -66,11 +64,9 @@ impl Scratch {
 
     #[inline]
     fn touch(&mut self, c: usize) {
-        let (w, b) = (c / 64, 1u64 << (c % 64));
-        if self.mark[w] & b == 0 {
-            self.mark[w] |= b;
-            self.heap.push(Reverse(c as u32));
-        }
+        let w = c / 64;
+        self.mark[w] |= 1u64 << (c % 64);
+        self.hi = self.hi.max(w);
     }
 }
 
@@ -138,7 +134,14 @@ impl Echelon {
 
     /// Like [`Echelon::new`], also counting pivots at columns `split..pivot_cols`.
     pub fn with_split(field: Field, width: usize, pivot_cols: usize, split: usize) -> Self {
-        Self::with_storage(field, width, pivot_cols, split, width <= DENSE_WIDTH)
+        static DW: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        let dw = *DW.get_or_init(|| {
+            std::env::var("ITSA_DW")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(DENSE_WIDTH)
+        });
+        Self::with_storage(field, width, pivot_cols, split, width <= dw)
     }
 
     /// Like [`Echelon::with_split`] with the storage chosen by the caller (tests compare both).
@@ -352,18 +355,21 @@ impl Echelon {
         }
     }
 
-    /// Sparse kernel: a min-heap of touched columns. Eliminating with the row pivoting at `c`
-    /// only touches columns after `c` (a basis row is zero before its pivot), so columns pop in
-    /// increasing order, each final when it pops.
+    /// Sparse kernel: a bit set of touched columns, visited in increasing order. Eliminating
+    /// with the row pivoting at `c` only touches columns after `c` (a basis row is zero before
+    /// its pivot), so each column is final when it is visited.
     fn reduce_sparse<const SMALL: bool>(&self, row: RowRef, s: &mut Scratch) {
         let f = self.field;
         let p = f.p() as u64;
+        let mut lo = usize::MAX;
+        s.hi = 0;
         match row {
             RowRef::Dense(r) => {
                 for (c, &v) in r.iter().enumerate() {
                     if v != 0 {
                         s.acc[c] = v as u64;
                         s.touch(c);
+                        lo = lo.min(c);
                     }
                 }
             }
@@ -372,13 +378,23 @@ impl Echelon {
                     if v != 0 {
                         s.acc[c as usize] = v as u64;
                         s.touch(c as usize);
+                        lo = lo.min(c as usize);
                     }
                 }
             }
         }
-        while let Some(Reverse(c)) = s.heap.pop() {
-            let c = c as usize;
-            s.mark[c / 64] &= !(1u64 << (c % 64));
+        if lo == usize::MAX {
+            return;
+        }
+        let mut w = lo / 64;
+        while w <= s.hi {
+            let bits = s.mark[w];
+            if bits == 0 {
+                w += 1;
+                continue;
+            }
+            s.mark[w] = bits & (bits - 1);
+            let c = w * 64 + bits.trailing_zeros() as usize;
             let a = std::mem::take(&mut s.acc[c]);
             let v = if a < p { a as u32 } else { f.reduce(a) };
             if v == 0 {
@@ -393,14 +409,17 @@ impl Echelon {
             let range = self.starts[r as usize] + 1..self.starts[r as usize + 1];
             for (&j, &x) in self.cols[range.clone()].iter().zip(&self.vals[range]) {
                 let j = j as usize;
-                let add = (m as u64) * (x as u64);
-                let t = s.acc[j] + add;
+                // u32 × u32 → u64: one widening multiply, no emulated 64-bit multiply.
+                let t = s.acc[j] + (m as u64) * (x as u64);
                 s.acc[j] = if !SMALL && t >= LAZY_LIMIT {
                     f.reduce(t) as u64
                 } else {
                     t
                 };
-                s.touch(j);
+                s.mark[j / 64] |= 1u64 << (j % 64);
+            }
+            if let Some(&last) = self.cols[self.starts[r as usize + 1] - 1..].first() {
+                s.hi = s.hi.max(last as usize / 64);
             }
         }
     }

@@ -17,7 +17,7 @@ use super::names::{parse_pattern, Name};
 use super::{
     BlockRef, Expectation, Origin, Param, Role, Scheme, Source, SourceKind, Span, Variable,
 };
-use crate::field::Field;
+use crate::field::{Field, SparseRow};
 
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum SpecError {
@@ -490,7 +490,6 @@ pub fn read_spec_str(text: &str, path: &str) -> Result<Scheme, SpecError> {
         r: &r,
         field,
         sources: &sources,
-        num_columns,
         lookup: &lookup,
         pending: &pending,
         rows: vec![None; pending.len()],
@@ -582,10 +581,9 @@ struct Evaluator<'a, 'v> {
     r: &'a Reader,
     field: Field,
     sources: &'a [Source],
-    num_columns: usize,
     lookup: &'a HashMap<Name, BlockRef>,
     pending: &'a [PendingVar<'v>],
-    rows: Vec<Option<Vec<Vec<u32>>>>,
+    rows: Vec<Option<Vec<SparseRow>>>,
     active: Vec<bool>,
     stack: Vec<usize>,
 }
@@ -618,9 +616,9 @@ impl Evaluator<'_, '_> {
         Ok(())
     }
 
-    fn eval(&mut self, e: &Expr, at: &dyn Fn(usize) -> usize) -> Result<Vec<Vec<u32>>, SpecError> {
+    fn eval(&mut self, e: &Expr, at: &dyn Fn(usize) -> usize) -> Result<Vec<SparseRow>, SpecError> {
         let f = self.field;
-        let mut acc: Option<Vec<Vec<u32>>> = None;
+        let mut acc: Option<Vec<SparseRow>> = None;
         for t in &e.terms {
             let c = self
                 .coef(&t.coef)
@@ -635,10 +633,7 @@ impl Evaluator<'_, '_> {
                 } => self.reference(name, *component, at(*offset))?,
             };
             acc = Some(match acc {
-                None => value
-                    .into_iter()
-                    .map(|r| r.into_iter().map(|v| f.mul(v, c)).collect())
-                    .collect(),
+                None => value.iter().map(|r| f.scale_sparse(c, r)).collect(),
                 Some(mut sum) => {
                     if sum.len() != value.len() {
                         return Err(self.r.err(
@@ -651,7 +646,7 @@ impl Evaluator<'_, '_> {
                         ));
                     }
                     for (s, v) in sum.iter_mut().zip(&value) {
-                        f.axpy(s, c, v);
+                        *s = f.axpy_sparse(s, c, v);
                     }
                     sum
                 }
@@ -680,17 +675,13 @@ impl Evaluator<'_, '_> {
         name: &Name,
         component: Option<(u32, u32)>,
         offset: usize,
-    ) -> Result<Vec<Vec<u32>>, SpecError> {
+    ) -> Result<Vec<SparseRow>, SpecError> {
         let rows = match self.lookup.get(name) {
             None => return Err(self.r.err(offset, self.unknown(name))),
             Some(BlockRef::Source(s)) => {
                 let s = &self.sources[*s];
                 (0..s.len)
-                    .map(|j| {
-                        let mut r = vec![0; self.num_columns];
-                        r[s.start + j] = 1;
-                        r
-                    })
+                    .map(|j| SparseRow::unit(s.start + j))
                     .collect::<Vec<_>>()
             }
             Some(BlockRef::Variable(j)) => {

@@ -18,6 +18,7 @@
 //! recomputed afterwards, only for the checks that are printed, with tracking columns.
 
 pub mod export;
+pub mod memory;
 mod projection;
 mod report;
 pub mod shard;
@@ -748,6 +749,164 @@ mod tests {
     #[test]
     fn projected_engine_matches_fresh_computation() {
         random_plans_agree(100..160, 3);
+    }
+
+    /// Rank by plain dense elimination with one `%` per multiply-add: the elimination as it was
+    /// before compressed rows and the u32 kernel, written independently of [`Echelon`].
+    fn dense_reference_rank(p: u64, rows: &[Vec<u32>], cols: std::ops::Range<usize>) -> usize {
+        let mut m: Vec<Vec<u64>> = rows
+            .iter()
+            .map(|r| r[cols.clone()].iter().map(|&v| v as u64).collect())
+            .collect();
+        let width = cols.len();
+        let mut rank = 0;
+        for c in 0..width {
+            let Some(piv) = (rank..m.len()).find(|&i| m[i][c] != 0) else {
+                continue;
+            };
+            m.swap(rank, piv);
+            let inv = Field::new(p).unwrap().inv(m[rank][c] as u32).unwrap() as u64;
+            for v in m[rank].iter_mut() {
+                *v = *v * inv % p;
+            }
+            let pivot_row = m[rank].clone();
+            for (i, row) in m.iter_mut().enumerate() {
+                if i != rank && row[c] != 0 {
+                    let f = row[c];
+                    for (v, &x) in row.iter_mut().zip(&pivot_row) {
+                        *v = (*v + (p - f) * x) % p;
+                    }
+                }
+            }
+            rank += 1;
+        }
+        rank
+    }
+
+    /// Wide random schemes (more columns than a dense basis holds, so the compressed storage
+    /// and the projected path both run; small and large primes, so both kernels run): the
+    /// engine's outcomes equal the dense reference's rank formulas for every check.
+    #[test]
+    fn wide_random_schemes_match_the_dense_reference() {
+        let (mut outcomes, mut projected) = ((0, 0), 0);
+        for seed in 0..8u64 {
+            let mut g = Lcg(1000 + seed);
+            let p = [2u64, 13, 65_537, crate::field::MAX_PRIME][seed as usize % 4];
+            let field = Field::new(p).unwrap();
+            let input_start = crate::field::DENSE_WIDTH + 40 + g.next(40) as usize;
+            let columns = input_start + 4 + g.next(4) as usize;
+            let space = Space {
+                field,
+                columns,
+                input_start,
+            };
+            // Blocks: a few shared "key" columns near the inputs, private noise columns per
+            // block, and input columns; sparse like Zhao–Sun rows.
+            let mut plan = Plan::default();
+            let ids: Vec<BlockId> = (0..14)
+                .map(|i| {
+                    let rows = (0..1 + g.next(3))
+                        .map(|_| {
+                            let mut r = vec![0u32; columns];
+                            for _ in 0..1 + g.next(3) {
+                                r[g.next(input_start as u32) as usize] = 1 + g.next(field.p() - 1);
+                            }
+                            for _ in 0..g.next(3) {
+                                let c = input_start - 1 - g.next(6) as usize;
+                                r[c] = 1 + g.next(field.p() - 1);
+                            }
+                            if g.next(2) == 0 {
+                                let c =
+                                    input_start + g.next((columns - input_start) as u32) as usize;
+                                r[c] = 1 + g.next(field.p() - 1);
+                            }
+                            r
+                        })
+                        .collect();
+                    plan.blocks.add(format!("B{i}"), rows)
+                })
+                .collect();
+            let mut checks = Vec::new();
+            for _ in 0..80 {
+                let pick = |g: &mut Lcg, n: u32| -> Vec<BlockId> {
+                    (0..n).map(|_| ids[g.next(14) as usize]).collect()
+                };
+                let (kind, nv, nt, nc) = (g.next(4), 1 + g.next(5), 1 + g.next(2), g.next(4));
+                let condition = match kind {
+                    0 => Condition::Decodable {
+                        view: pick(&mut g, nv),
+                        target: pick(&mut g, nt),
+                    },
+                    1 => Condition::Hidden {
+                        view: pick(&mut g, nv),
+                        target: pick(&mut g, 1),
+                    },
+                    _ => Condition::Secure {
+                        view: pick(&mut g, nv),
+                        cond: pick(&mut g, nc),
+                    },
+                };
+                checks.push(Check {
+                    sets: vec![],
+                    condition,
+                });
+            }
+            // Sorted so consecutive checks share conditioning prefixes (as models do).
+            checks.sort_by(|a, b| base_key(&a.condition).cmp(&base_key(&b.condition)));
+            plan.families.push(Family {
+                name: "f",
+                description: String::new(),
+                checks,
+                decoders: false,
+            });
+            let got = evaluate(space, &plan, false);
+            let supports =
+                projection::block_supports(&plan.blocks, space.columns, space.input_start);
+            let mut w = Worker::new(&plan.blocks, space, &supports);
+            let rows = |ids: &[BlockId]| -> Vec<Vec<u32>> {
+                ids.iter()
+                    .flat_map(|&i| plan.blocks.get(i).dense_rows())
+                    .collect()
+            };
+            let rk = |r: &[Vec<u32>]| dense_reference_rank(p, r, 0..columns);
+            let tail = |r: &[Vec<u32>]| rk(r) - dense_reference_rank(p, r, 0..input_start);
+            for (c, &o) in plan.families[0].checks.iter().zip(&got[0]) {
+                let want = match &c.condition {
+                    Condition::Decodable { view, target } => {
+                        let v = rows(view);
+                        let mut all = v.clone();
+                        all.extend(rows(target));
+                        rk(&all) - rk(&v)
+                    }
+                    Condition::Secure { view, cond } => {
+                        let k = rows(cond);
+                        let mut all = k.clone();
+                        all.extend(rows(view));
+                        let want = tail(&all) - tail(&k);
+                        if let Some(o) = w.secure_projected(view, cond) {
+                            assert_eq!(o as usize, want, "seed {seed}: projected");
+                            projected += 1;
+                        }
+                        want
+                    }
+                    Condition::Hidden { view, target } => {
+                        let v = rows(view);
+                        let t = rows(target);
+                        let mut all = v.clone();
+                        all.extend(t.clone());
+                        rk(&t) - (rk(&all) - rk(&v))
+                    }
+                };
+                assert_eq!(o as usize, want, "seed {seed}: {:?}", c.condition);
+                if want == 0 {
+                    outcomes.0 += 1;
+                } else {
+                    outcomes.1 += 1;
+                }
+            }
+        }
+        assert!(outcomes.0 > 20 && outcomes.1 > 20, "{outcomes:?}");
+        assert!(projected > 50, "projected path used {projected} times");
     }
 
     /// Random plans compared with from-scratch formulas; an entry is nonzero with probability
