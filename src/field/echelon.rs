@@ -13,11 +13,11 @@
 //!   an identity block there records how each basis row was combined from the inserted rows —
 //!   the decoding coefficients and leak witnesses printed by the verifier.
 //!
-//! Storage follows the width. Narrow bases (at most [`DENSE_WIDTH`] columns: the projected
-//! per-check bases of the verifier) keep dense rows and reduce with contiguous multiply-adds the
-//! compiler vectorises. Wide bases (a scheme's full column space, thousands of columns of which
-//! a row touches a few dozen) keep compressed rows (column, value) and reduce with a sparse
-//! accumulator that visits only touched columns, in increasing order. Both compute the same
+//! Storage follows the width. Narrow bases (at most [`DENSE_WIDTH`] columns) keep dense rows and
+//! reduce with contiguous multiply-adds the compiler vectorises. Wider bases (a scheme's full
+//! column space, thousands of columns of which a row touches a few dozen, and the projected
+//! per-check bases of large schemes) keep compressed rows (column, value) and reduce with a
+//! sparse accumulator that visits only touched columns, in increasing order. Both compute the same
 //! thing: the residual of a row is the unique combination `row − Σ a_i·basis_i` that vanishes
 //! at every pivot column, so the basis rows, ranks and witnesses do not depend on the storage.
 //!
@@ -29,8 +29,11 @@
 
 use super::{Field, SparseRow};
 
-/// Widest basis stored densely.
-pub const DENSE_WIDTH: usize = 0;
+/// Widest basis stored densely. Measured (docs/performance.md, `cargo bench --bench verify`):
+/// dense wins on the 17–55-column hierarchical and multi-server schemes (2–3×), compressed
+/// rows win on the dropout ones from 58 columns up, whose projected bases are ~100–250 columns
+/// wide but whose rows hold a few dozen entries.
+pub const DENSE_WIDTH: usize = 64;
 
 const NONE: u32 = u32::MAX;
 /// Accumulators at or above this are reduced before the next addition (large primes only):
@@ -134,14 +137,7 @@ impl Echelon {
 
     /// Like [`Echelon::new`], also counting pivots at columns `split..pivot_cols`.
     pub fn with_split(field: Field, width: usize, pivot_cols: usize, split: usize) -> Self {
-        static DW: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-        let dw = *DW.get_or_init(|| {
-            std::env::var("ITSA_DW")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(DENSE_WIDTH)
-        });
-        Self::with_storage(field, width, pivot_cols, split, width <= dw)
+        Self::with_storage(field, width, pivot_cols, split, width <= DENSE_WIDTH)
     }
 
     /// Like [`Echelon::with_split`] with the storage chosen by the caller (tests compare both).

@@ -79,7 +79,7 @@ pub fn parse_size(text: &str) -> Result<u64, MemoryError> {
         _ => return Err(bad()),
     };
     let bytes = value * scale;
-    if !bytes.is_finite() || bytes < 1.0 || bytes > 1e18 {
+    if !bytes.is_finite() || !(1.0..=1e18).contains(&bytes) {
         return Err(bad());
     }
     Ok(bytes as u64)
