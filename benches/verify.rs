@@ -82,7 +82,7 @@ fn verify_all_checks(bencher: divan::Bencher, case: &Case) {
     bencher
         .counter(divan::counter::ItemsCount::new(checks))
         .bench(|| {
-            let out = evaluate(space, &plan, false);
+            let out = evaluate(space, &plan, &itsa::progress::Progress::none());
             assert!(out.iter().flatten().all(|&o| o == 0), "{case} verifies");
         });
 }
@@ -91,7 +91,7 @@ fn main() {
     for case in CASES {
         let (space, plan) = load(case);
         let start = std::time::Instant::now();
-        evaluate(space, &plan, false);
+        evaluate(space, &plan, &itsa::progress::Progress::none());
         let t = start.elapsed().as_secs_f64();
         let n = plan.num_checks();
         println!(

@@ -12,7 +12,7 @@ fn main() {
             families: vec![f.clone()],
         };
         let t = Instant::now();
-        let out = itsa::verify::evaluate(space, &one, false);
+        let out = itsa::verify::evaluate(space, &one, &itsa::progress::Progress::none());
         let failed = out[0].iter().filter(|&&o| o != 0).count();
         println!(
             "{:<20} {:>8} checks {:>4} failed {:>9.3} s",

@@ -17,7 +17,11 @@ fn main() {
         plan.num_checks()
     );
     let t = Instant::now();
-    let out = itsa::verify::evaluate(itsa::verify::Space::of(&scheme), &plan, false);
+    let out = itsa::verify::evaluate(
+        itsa::verify::Space::of(&scheme),
+        &plan,
+        &itsa::progress::Progress::none(),
+    );
     println!("evaluate       {:>8.3} s", t.elapsed().as_secs_f64());
     let t = Instant::now();
     let _ = model.rates(&scheme, out.iter().flatten().all(|&o| o == 0));

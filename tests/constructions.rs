@@ -9,7 +9,7 @@ fn opts() -> Options {
     Options {
         max_failures: 3,
         max_decoders: 0,
-        progress: false,
+        progress: itsa::progress::Progress::none(),
     }
 }
 

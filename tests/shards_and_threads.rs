@@ -94,7 +94,7 @@ fn one_and_two_threads_give_identical_outcomes() {
                 .num_threads(threads)
                 .build()
                 .unwrap()
-                .install(|| evaluate(Space::of(&scheme), &plan, false))
+                .install(|| evaluate(Space::of(&scheme), &plan, &itsa::progress::Progress::none()))
         };
         let (one, two) = (run(1), run(2));
         assert_eq!(one, two);

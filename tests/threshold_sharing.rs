@@ -62,7 +62,7 @@ fn evaluate(
             });
         }
     }
-    let out = verify::evaluate(Space::of(&s), &plan, false);
+    let out = verify::evaluate(Space::of(&s), &plan, &itsa::progress::Progress::none());
     (plan, out)
 }
 
@@ -191,7 +191,13 @@ fn region_text_names_the_table_and_the_seed_claims() {
         "{out}"
     );
     assert!(out.contains("t > 2n/3 → t ≥ 3 (agrees)"), "{out}");
-    let table = itsa::region::threshold::table(Protocol::Bonawitz, 4, Some(11)).unwrap();
+    let table = itsa::region::threshold::table(
+        Protocol::Bonawitz,
+        4,
+        Some(11),
+        &itsa::progress::Progress::none(),
+    )
+    .unwrap();
     assert_eq!(
         (table.passive_min, table.active_min, table.prime),
         (Some(3), Some(3), 11)
@@ -210,9 +216,10 @@ fn region_sweep_agrees_with_the_seed() {
     ]);
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["schema_version"], itsa::SCHEMA_VERSION);
     for (i, n) in (3..=6u64).enumerate() {
-        assert_eq!(v[i]["passive_min"], n / 2 + 1, "n={n}");
-        assert_eq!(v[i]["active_min"], 2 * n / 3 + 1, "n={n}");
+        assert_eq!(v["tables"][i]["passive_min"], n / 2 + 1, "n={n}");
+        assert_eq!(v["tables"][i]["active_min"], 2 * n / 3 + 1, "n={n}");
     }
 }
 

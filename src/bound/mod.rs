@@ -8,7 +8,6 @@
 //! [`report`] renders the outcome. A bound is *proved* only when its certificate verifies.
 
 pub mod certificate;
-pub mod cli;
 pub mod lp;
 pub mod models;
 pub mod problem;

@@ -240,7 +240,7 @@ pub fn brute_force(
     u: usize,
     keep: usize,
     objective: &(dyn Fn(&[u32]) -> f64 + Sync),
-    progress: Option<&indicatif::ProgressBar>,
+    progress: Option<&crate::progress::Task>,
 ) -> Search {
     let all = subsets(n as u32, u, u);
     let scored: Vec<Ranked> = all
@@ -248,7 +248,7 @@ pub fn brute_force(
         .map(|set| {
             let value = objective(&set);
             if let Some(p) = progress {
-                p.inc(1);
+                p.advance(1);
             }
             Ranked { set, value }
         })
@@ -272,7 +272,7 @@ pub fn greedy(
     u: usize,
     s0: usize,
     objective: &(dyn Fn(&[u32]) -> f64 + Sync),
-    progress: Option<&indicatif::ProgressBar>,
+    progress: Option<&crate::progress::Task>,
 ) -> Search {
     let s0 = s0.clamp(1, u);
     let init = brute_force(n, s0, 1, objective, progress);
@@ -289,7 +289,7 @@ pub fn greedy(
                 set.sort_unstable();
                 let value = objective(&set);
                 if let Some(p) = progress {
-                    p.inc(1);
+                    p.advance(1);
                 }
                 Ranked { set, value }
             })

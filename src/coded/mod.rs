@@ -8,7 +8,6 @@
 //! [`tradeoff`] (Problem 3 over λ, the SVG plot) → [`cli`].
 
 pub mod assign;
-pub mod cli;
 pub mod encoding;
 pub mod localize;
 pub mod tradeoff;
@@ -31,7 +30,7 @@ pub enum CodedError {
 }
 
 /// Which quantity an assignment minimises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Objective {
     /// Problem 1: max over colluding T-subsets of tr(H_𝒯 H_𝒯ᵀ) (equivalently the MIS bound).

@@ -19,7 +19,7 @@ pub struct Point {
 }
 
 /// How Problem 3 is solved at each λ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
     Brute,
@@ -34,7 +34,7 @@ pub fn solve(
     method: Method,
     s0: usize,
     keep: usize,
-    progress: Option<&indicatif::ProgressBar>,
+    progress: Option<&crate::progress::Task>,
 ) -> Search {
     let (n, u) = (sys.enc.n, sys.unreliable);
     if obj == Objective::Mis && method == Method::Brute {
@@ -56,7 +56,7 @@ pub fn sweep(
     steps: usize,
     method: Method,
     s0: usize,
-    progress: Option<&indicatif::ProgressBar>,
+    progress: Option<&crate::progress::Task>,
 ) -> Result<Vec<Point>, CodedError> {
     let steps = steps.max(1);
     (0..=steps)

@@ -18,7 +18,7 @@ use crate::verify::{BlockId, Blocks, Check, Condition, Family, Plan};
 
 pub const SOURCE: &str = "Zhao & Sun, IEEE T-IT 2022 (seed 004), models.md §2.1–2.2";
 
-const PARAMS: &[ParamSpec] = &[
+pub(crate) const PARAMS: &[ParamSpec] = &[
     ParamSpec {
         name: "users",
         symbol: "K",

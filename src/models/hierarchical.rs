@@ -19,7 +19,7 @@ use crate::verify::{BlockId, Blocks, Check, Condition, Family, Plan};
 
 pub const SOURCE: &str = "Weng et al., seed 003, models.md §4.1";
 
-const PARAMS: &[ParamSpec] = &[
+pub(crate) const PARAMS: &[ParamSpec] = &[
     ParamSpec {
         name: "clients",
         symbol: "K",

@@ -3,6 +3,7 @@
 //! [`Plan`]; it never does linear algebra itself.
 
 pub mod decentralized;
+pub mod declared;
 pub mod dropout;
 pub mod hierarchical;
 pub mod hierarchical_collusion;
@@ -17,13 +18,85 @@ use crate::scheme::names::Item;
 use crate::scheme::{Name, Scheme, SourceKind, Span, SpecError};
 use crate::verify::{Blocks, Header, Plan};
 
-/// Models itsa knows, as written in `model = "..."`.
-pub const MODELS: &[&str] = &[
-    "dropout",
-    "hierarchical",
-    "multi-server",
-    "threshold-sharing",
+/// What every model gives the engine and the report. Each model file implements it; a
+/// model lives in its own file plus one line of [`REGISTRY`].
+pub trait ModelImpl: std::fmt::Debug + Send + Sync {
+    /// The name written in `model = "..."`.
+    fn name(&self) -> &'static str;
+    /// Where the model's conditions come from.
+    fn source(&self) -> &'static str;
+    /// Parameter values by spec name, in the model's order.
+    fn params(&self) -> Vec<(&'static str, i64)>;
+    /// Number of checks the plan will contain (computed without building it).
+    fn count_checks(&self) -> u128;
+    /// Which checks exist.
+    fn plan(&self, s: &Scheme) -> Plan;
+    /// Achieved rates next to the model's optimal region (or what replaces it).
+    fn rates(&self, s: &Scheme, verified: bool) -> crate::region::achieved::RateReport;
+}
+
+/// A compiled model: its name, parameters and loader. The one list of compiled models.
+pub struct Compiled {
+    pub name: &'static str,
+    pub source: &'static str,
+    pub(crate) params: &'static [ParamSpec],
+    pub load: fn(&Scheme) -> Result<Model, SpecError>,
+}
+
+impl Compiled {
+    /// Parameters as (spec name, paper symbol, default).
+    pub fn params(&self) -> Vec<(&'static str, &'static str, Option<i64>)> {
+        self.params
+            .iter()
+            .map(|p| (p.name, p.symbol, p.default))
+            .collect()
+    }
+}
+
+/// The compiled models (constructions and special adversaries live in their files).
+pub const REGISTRY: &[Compiled] = &[
+    Compiled {
+        name: "dropout",
+        source: dropout::SOURCE,
+        params: dropout::PARAMS,
+        load: |s| Ok(Model::Dropout(dropout::Dropout::from_scheme(s)?)),
+    },
+    Compiled {
+        name: "hierarchical",
+        source: hierarchical::SOURCE,
+        params: hierarchical::PARAMS,
+        load: |s| {
+            Ok(Model::Hierarchical(
+                hierarchical::Hierarchical::from_scheme(s)?,
+            ))
+        },
+    },
+    Compiled {
+        name: "multi-server",
+        source: multi_server::SOURCE,
+        params: multi_server::PARAMS,
+        load: |s| {
+            Ok(Model::MultiServer(multi_server::MultiServer::from_scheme(
+                s,
+            )?))
+        },
+    },
+    Compiled {
+        name: "threshold-sharing",
+        source: threshold_sharing::SOURCE,
+        params: threshold_sharing::PARAMS,
+        load: |s| {
+            Ok(Model::ThresholdSharing(
+                threshold_sharing::ThresholdSharing::from_scheme(s)?,
+            ))
+        },
+    },
 ];
+
+/// The compiled model of this name.
+pub fn compiled(name: &str) -> Option<&'static Compiled> {
+    REGISTRY.iter().find(|c| c.name == name)
+}
 
 #[derive(Debug, Clone)]
 pub enum Model {
@@ -31,100 +104,76 @@ pub enum Model {
     Hierarchical(hierarchical::Hierarchical),
     MultiServer(multi_server::MultiServer),
     ThresholdSharing(threshold_sharing::ThresholdSharing),
+    /// A model declared in TOML (inline, a file, or shipped in `models/`).
+    Declared(Box<declared::Declared>),
+}
+
+/// Every model name a spec may use: the compiled ones, then the shipped declarations.
+pub fn known_models() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = REGISTRY.iter().map(|c| c.name).collect();
+    for (n, _) in declared::SHIPPED {
+        if !v.contains(n) {
+            v.push(n);
+        }
+    }
+    v
 }
 
 impl Model {
     /// Validate the scheme against its declared model.
     pub fn from_scheme(s: &Scheme) -> Result<Model, SpecError> {
-        match s.model.as_str() {
-            "dropout" => Ok(Model::Dropout(dropout::Dropout::from_scheme(s)?)),
-            "hierarchical" => Ok(Model::Hierarchical(
-                hierarchical::Hierarchical::from_scheme(s)?,
-            )),
-            "multi-server" => Ok(Model::MultiServer(multi_server::MultiServer::from_scheme(
-                s,
-            )?)),
-            "threshold-sharing" => Ok(Model::ThresholdSharing(
-                threshold_sharing::ThresholdSharing::from_scheme(s)?,
-            )),
-            other => Err(s.error_at(
-                s.model_span,
-                format!(
-                    "unknown model `{other}`; known models: {}",
-                    MODELS.join(", ")
-                ),
-            )),
+        Model::from_scheme_with(s, declared::instance::LoadOptions::default())
+    }
+
+    /// [`Model::from_scheme`] with options for declared models (`--force`): a compiled model
+    /// of the registry, else a declaration (inline, a file, or shipped).
+    pub fn from_scheme_with(
+        s: &Scheme,
+        opts: declared::instance::LoadOptions,
+    ) -> Result<Model, SpecError> {
+        match compiled(&s.model) {
+            Some(c) => (c.load)(s),
+            None => Ok(Model::Declared(Box::new(declared::Declared::from_scheme(
+                s, opts,
+            )?))),
+        }
+    }
+
+    /// The one dispatch point.
+    pub fn inner(&self) -> &dyn ModelImpl {
+        match self {
+            Model::Dropout(m) => m,
+            Model::Hierarchical(m) => m,
+            Model::MultiServer(m) => m,
+            Model::ThresholdSharing(m) => m,
+            Model::Declared(m) => &**m,
         }
     }
 
     pub fn name(&self) -> &'static str {
-        match self {
-            Model::Dropout(_) => "dropout",
-            Model::Hierarchical(_) => "hierarchical",
-            Model::MultiServer(_) => "multi-server",
-            Model::ThresholdSharing(_) => "threshold-sharing",
-        }
+        self.inner().name()
     }
 
     pub fn source(&self) -> &'static str {
-        match self {
-            Model::Dropout(_) => dropout::SOURCE,
-            Model::Hierarchical(_) => hierarchical::SOURCE,
-            Model::MultiServer(_) => multi_server::SOURCE,
-            Model::ThresholdSharing(_) => threshold_sharing::SOURCE,
-        }
+        self.inner().source()
     }
 
     pub fn params(&self) -> Vec<(&'static str, i64)> {
-        match self {
-            Model::Dropout(m) => m.params(),
-            Model::Hierarchical(m) => m.params(),
-            Model::MultiServer(m) => m.params(),
-            Model::ThresholdSharing(m) => m.params(),
-        }
+        self.inner().params()
     }
 
     /// Number of checks the plan will contain (computed without building it).
     pub fn count_checks(&self) -> u128 {
-        match self {
-            Model::Dropout(m) => m.count_checks(),
-            Model::Hierarchical(m) => m.count_checks(),
-            Model::MultiServer(m) => m.count_checks(),
-            Model::ThresholdSharing(m) => m.count_checks(),
-        }
+        self.inner().count_checks()
     }
 
     pub fn plan(&self, s: &Scheme) -> Plan {
-        match self {
-            Model::Dropout(m) => m.plan(s),
-            Model::Hierarchical(m) => m.plan(s),
-            Model::MultiServer(m) => m.plan(s),
-            Model::ThresholdSharing(m) => m.plan(s),
-        }
+        self.inner().plan(s)
     }
 
     /// Achieved rates of the scheme next to the model's optimal region.
     pub fn rates(&self, s: &Scheme, verified: bool) -> crate::region::achieved::RateReport {
-        let (achieved, region) = match self {
-            Model::Dropout(m) => (m.achieved_rates(s), m.optimal_region()),
-            Model::Hierarchical(m) => (m.achieved_rates(s), m.optimal_region(s)),
-            Model::MultiServer(m) => (m.achieved_rates(s), m.optimal_region()),
-            // A threshold model has no rate region: report its communication instead.
-            Model::ThresholdSharing(m) => return m.communication(s),
-        };
-        let mut r = crate::region::achieved::compare(&achieved, &region, verified);
-        r.randomness = match self {
-            Model::Dropout(m) => m.key_accounting(s, &region),
-            Model::Hierarchical(m) => m.key_accounting(s, &region),
-            Model::MultiServer(m) => m.key_accounting(s, &region),
-            Model::ThresholdSharing(_) => vec![],
-        };
-        if let Model::Hierarchical(m) = self {
-            if m.alphabet == 0 {
-                r.notes.push("no alphabet given: key rates are compared as multiples of log p / log q, valid for every q".into());
-            }
-        }
-        r
+        self.inner().rates(s, verified)
     }
 
     pub fn header(&self, s: &Scheme) -> Header {
@@ -141,7 +190,121 @@ impl Model {
             params,
             prime: s.field.p(),
             input_length: s.input_length,
+            overridden: vec![],
         }
+    }
+}
+
+/// Rates of a model with a region: achieved against optimal, plus randomness accounting.
+pub(crate) fn rate_report(
+    achieved: &[crate::region::achieved::Achieved],
+    region: &Result<crate::region::Region, crate::region::RegionError>,
+    verified: bool,
+    randomness: Vec<crate::region::achieved::KeyAccount>,
+) -> crate::region::achieved::RateReport {
+    let mut r = crate::region::achieved::compare(achieved, region, verified);
+    r.randomness = randomness;
+    r
+}
+
+macro_rules! model_impl {
+    ($t:ty, $name:expr, $source:expr, |$m:ident, $s:ident, $v:ident| $rates:expr) => {
+        impl ModelImpl for $t {
+            fn name(&self) -> &'static str {
+                $name
+            }
+            fn source(&self) -> &'static str {
+                $source
+            }
+            fn params(&self) -> Vec<(&'static str, i64)> {
+                <$t>::params(self)
+            }
+            fn count_checks(&self) -> u128 {
+                <$t>::count_checks(self)
+            }
+            fn plan(&self, s: &Scheme) -> Plan {
+                <$t>::plan(self, s)
+            }
+            fn rates(&self, $s: &Scheme, $v: bool) -> crate::region::achieved::RateReport {
+                let $m = self;
+                $rates
+            }
+        }
+    };
+}
+
+model_impl!(dropout::Dropout, "dropout", dropout::SOURCE, |m, s, v| {
+    let region = m.optimal_region();
+    rate_report(
+        &m.achieved_rates(s),
+        &region,
+        v,
+        m.key_accounting(s, &region),
+    )
+});
+model_impl!(
+    multi_server::MultiServer,
+    "multi-server",
+    multi_server::SOURCE,
+    |m, s, v| {
+        let region = m.optimal_region();
+        rate_report(
+            &m.achieved_rates(s),
+            &region,
+            v,
+            m.key_accounting(s, &region),
+        )
+    }
+);
+model_impl!(
+    hierarchical::Hierarchical,
+    "hierarchical",
+    hierarchical::SOURCE,
+    |m, s, v| {
+        let region = m.optimal_region(s);
+        let mut r = rate_report(
+            &m.achieved_rates(s),
+            &region,
+            v,
+            m.key_accounting(s, &region),
+        );
+        if m.alphabet == 0 {
+            r.notes.push("no alphabet given: key rates are compared as multiples of log p / log q, valid for every q".into());
+        }
+        r
+    }
+);
+// A threshold model has no rate region: it reports its communication instead.
+model_impl!(
+    threshold_sharing::ThresholdSharing,
+    "threshold-sharing",
+    threshold_sharing::SOURCE,
+    |m, s, _v| m.communication(s)
+);
+
+impl ModelImpl for declared::Declared {
+    fn name(&self) -> &'static str {
+        declared::Declared::name(self)
+    }
+    fn source(&self) -> &'static str {
+        declared::Declared::source(self)
+    }
+    fn params(&self) -> Vec<(&'static str, i64)> {
+        declared::Declared::params(self)
+    }
+    fn count_checks(&self) -> u128 {
+        declared::Declared::count_checks(self)
+    }
+    fn plan(&self, s: &Scheme) -> Plan {
+        declared::Declared::plan(self, s)
+    }
+    fn rates(&self, s: &Scheme, verified: bool) -> crate::region::achieved::RateReport {
+        rate_report(
+            &self.achieved_rates(s),
+            &self.optimal_region(),
+            verified,
+            vec![],
+        )
     }
 }
 
@@ -438,4 +601,96 @@ pub(crate) fn sum_block(
         }
     }
     blocks.add_sparse(label, s.num_columns, acc)
+}
+
+/// Apply `--set NAME=VALUE` overrides to the spec's parameters (a value may be a formula of
+/// the other parameters, e.g. `T=U-1`); returns what changed, e.g. `colluders=2 (spec: 1)`.
+/// A bad assignment is an error naming the argument.
+pub fn apply_overrides(s: &mut Scheme, sets: &[String]) -> Result<Vec<String>, SpecError> {
+    use crate::lang::{params::parse_assignment, Env, Value};
+    let mut out = Vec::new();
+    for arg in sets {
+        let bad = |m: String| SpecError::File {
+            path: format!("--set {arg}"),
+            message: m,
+        };
+        let a = parse_assignment(arg)
+            .map_err(|e| bad(format!("{} (at column {})", e.message, e.span.start + 1)))?;
+        let mut env = Env::new();
+        for p in &s.params {
+            env.define(&p.name, Value::Int(p.value));
+        }
+        // The symbols of a declared model (or of the declaration shipped under this name).
+        let decl = if s.model == crate::scheme::spec::INLINE_MODEL {
+            declared::Declaration::parse_inline(&s.origin.text, &s.origin.path).ok()
+        } else {
+            declared::Declaration::resolve(&s.model, &s.origin.path).and_then(|d| d.ok())
+        };
+        for dp in decl.iter().flat_map(|d| &d.params) {
+            if let Some(p) = s.params.iter().find(|p| p.name == dp.spec_name) {
+                env.define(&dp.symbol, Value::Int(p.value));
+            }
+        }
+        let v = a.int_value(&env).map_err(|e| bad(e.message))?;
+        let spec_name = decl
+            .iter()
+            .flat_map(|d| &d.params)
+            .find(|dp| dp.symbol == a.name)
+            .map_or(a.name.clone(), |dp| dp.spec_name.clone());
+        match s
+            .params
+            .iter_mut()
+            .find(|p| p.name == spec_name || p.name == a.name)
+        {
+            Some(p) => {
+                out.push(format!("{}={v} (spec: {})", a.name, p.value));
+                p.value = v;
+            }
+            None => {
+                out.push(format!("{}={v} (not in the spec)", a.name));
+                s.params.push(crate::scheme::Param {
+                    name: a.name.clone(),
+                    value: v,
+                    span: s.model_span,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `itsa models`: the compiled models and the shipped declarations, one line each.
+pub fn list_text() -> String {
+    let mut o = String::from("compiled models (constructions, special adversaries):\n");
+    for c in REGISTRY {
+        let params: Vec<String> = c
+            .params
+            .iter()
+            .map(|p| format!("{} ({})", p.name, p.symbol))
+            .collect();
+        o.push_str(&format!("  {:<18} params: {}\n", c.name, params.join(", ")));
+    }
+    o.push_str("\ndeclared models (models/*.toml; use by name: model = \"NAME\"):\n");
+    for (name, _) in declared::SHIPPED {
+        match declared::shipped(name) {
+            Some(Ok(d)) => {
+                let params: Vec<String> = d
+                    .params
+                    .iter()
+                    .map(|p| format!("{} ({})", p.spec_name, p.symbol))
+                    .collect();
+                let fams: Vec<&str> = d.families.iter().map(|f| f.name.as_str()).collect();
+                o.push_str(&format!(
+                    "  {name:<14} {}\n  {:<14} params: {}; families: locality, {}\n",
+                    d.description,
+                    "",
+                    params.join(", "),
+                    fams.join(", ")
+                ));
+            }
+            Some(Err(e)) => o.push_str(&format!("  {name:<14} BROKEN DECLARATION: {e}\n")),
+            None => {}
+        }
+    }
+    o
 }

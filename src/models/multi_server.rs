@@ -19,7 +19,7 @@ use crate::verify::{BlockId, Blocks, Check, Condition, Family, Plan};
 pub const SOURCE: &str =
     "Li, Zhang, Wan, Sun, Ji, Caire, arXiv 2601.06836 (seed 000), models.md §3.1";
 
-const PARAMS: &[ParamSpec] = &[
+pub(crate) const PARAMS: &[ParamSpec] = &[
     ParamSpec {
         name: "servers",
         symbol: "U",

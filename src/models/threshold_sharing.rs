@@ -23,7 +23,7 @@ use crate::verify::{BlockId, Blocks, Check, Condition, Family, Plan};
 pub const SOURCE: &str =
     "Mansouri, Önen, Ben Jaballah (seed 001), linear skeleton of models.md §5.4–5.6";
 
-const PARAMS: &[ParamSpec] = &[
+pub(crate) const PARAMS: &[ParamSpec] = &[
     ParamSpec {
         name: "clients",
         symbol: "n",

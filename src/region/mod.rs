@@ -12,7 +12,6 @@
 
 pub mod achieved;
 pub mod catalog;
-pub mod cli;
 pub mod render;
 pub mod svg;
 pub mod sweep;

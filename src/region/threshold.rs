@@ -55,8 +55,14 @@ fn smallest(rows: &[Row], secure: impl Fn(&Row) -> bool) -> Option<u32> {
     (insecure_above > 0).then(|| rows[rows.len() - insecure_above].threshold)
 }
 
-/// Verify the skeleton for every 2 ≤ t ≤ n with |C| = n − t.
-pub fn table(protocol: Protocol, n: u32, prime: Option<u64>) -> Result<Table, RegionError> {
+/// Verify the skeleton for every 2 ≤ t ≤ n with |C| = n − t, reporting one unit per
+/// threshold (and each threshold's checks as a nested task) to `progress`.
+pub fn table(
+    protocol: Protocol,
+    n: u32,
+    prime: Option<u64>,
+    progress: &crate::progress::Progress,
+) -> Result<Table, RegionError> {
     if !(3..=crate::models::threshold_sharing::MAX_REGION_CLIENTS).contains(&n) {
         return Err(RegionError::param(
             "clients",
@@ -69,6 +75,7 @@ pub fn table(protocol: Protocol, n: u32, prime: Option<u64>) -> Result<Table, Re
     let internal = |e: String| RegionError::Usage(format!("internal error: {e}"));
     let mut rows = Vec::new();
     let mut p = 0;
+    let task = progress.task(&format!("thresholds (n={n})"), Some(u64::from(n - 1)));
     for t in 2..=n {
         let c = n - t;
         let spec = construct_spec(protocol, n, t, c, 1, prime)
@@ -86,7 +93,8 @@ pub fn table(protocol: Protocol, n: u32, prime: Option<u64>) -> Result<Table, Re
                     .all(|(name, set)| *name != "C" || set.len() == c as usize)
             });
         }
-        let outcomes = evaluate(Space::of(&scheme), &plan, false);
+        let outcomes = evaluate(Space::of(&scheme), &plan, progress);
+        task.advance(1);
         let count = |family: &str| {
             plan.families
                 .iter()

@@ -267,7 +267,11 @@ const TOP_KEYS: &[&str] = &[
     "randomness",
     "variables",
     "expect",
+    "graphs",
 ];
+
+/// `Scheme::model` of a spec whose model is declared inline in a `[model]` table.
+pub const INLINE_MODEL: &str = "[model]";
 
 /// A parsed, not yet evaluated, variable definition.
 struct PendingVar<'v> {
@@ -312,7 +316,15 @@ pub fn read_spec_str(text: &str, path: &str) -> Result<Scheme, SpecError> {
             "description" => {
                 r.string(value, "`description`")?;
             }
+            // An inline declaration (`[model]` table) is read by `models::declared`.
+            "model" if matches!(value.get_ref(), DeValue::Table(_)) => {
+                model = Some((INLINE_MODEL.to_string(), value.span().into()))
+            }
             "model" => model = Some((r.string(value, "`model`")?.to_string(), value.span().into())),
+            // Graphs for declared models (edge lists), read by `models::declared`.
+            "graphs" => {
+                r.table(value, "graphs")?;
+            }
             "prime" => prime = Some((r.integer(value, "`prime`")?, at)),
             "input-length" => input_length = Some((r.integer(value, "`input-length`")?, at)),
             "inputs" => match value.get_ref() {

@@ -76,8 +76,47 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 /// Verify every spec (in parallel) and compare it with its expectation; results keep the
 /// order of `files`.
 pub fn run(files: &[PathBuf]) -> SuiteReport {
+    run_with(files, &crate::progress::Progress::none())
+}
+
+/// [`run`], reporting one unit per spec to `progress`.
+pub fn run_with(files: &[PathBuf], progress: &crate::progress::Progress) -> SuiteReport {
+    run_loading(files, progress, &crate::LoadOptions::default())
+}
+
+/// [`run_with`], loading every spec with `load` (`itsa test --set NAME=VALUE`).
+pub fn run_loading(
+    files: &[PathBuf],
+    progress: &crate::progress::Progress,
+    load: &crate::LoadOptions,
+) -> SuiteReport {
     let start = Instant::now();
-    let results: Vec<SpecResult> = files.par_iter().map(|f| check(f)).collect();
+    let task = progress.task("specs", Some(files.len() as u64));
+    let results: Vec<SpecResult> = files
+        .par_iter()
+        .map(|f| {
+            let r = check(f, load);
+            task.advance(1);
+            r
+        })
+        .collect();
+    drop(task);
+    summarise(results, start)
+}
+
+/// The suite report of one spec given as text (`itsa test -`: standard input).
+pub fn run_text(text: &str, name: &str) -> SuiteReport {
+    run_text_loading(text, name, &crate::LoadOptions::default())
+}
+
+/// [`run_text`] with overrides.
+pub fn run_text_loading(text: &str, name: &str, load: &crate::LoadOptions) -> SuiteReport {
+    let start = Instant::now();
+    let loaded = crate::load_str_with(text, name, load).map(|(s, m, _)| (s, m));
+    summarise(vec![check_loaded(name.to_string(), loaded, start)], start)
+}
+
+fn summarise(results: Vec<SpecResult>, start: Instant) -> SuiteReport {
     let count = |s: Status| results.iter().filter(|r| r.status == s).count();
     SuiteReport {
         passed: count(Status::Pass),
@@ -88,10 +127,18 @@ pub fn run(files: &[PathBuf]) -> SuiteReport {
     }
 }
 
-fn check(path: &Path) -> SpecResult {
+fn check(path: &Path, load: &crate::LoadOptions) -> SpecResult {
     let start = Instant::now();
-    let spec = path.display().to_string();
-    let (scheme, model) = match crate::load(path) {
+    let loaded = crate::load_with(path, load).map(|(s, m, _)| (s, m));
+    check_loaded(path.display().to_string(), loaded, start)
+}
+
+fn check_loaded(
+    spec: String,
+    loaded: Result<(crate::scheme::Scheme, crate::models::Model), crate::scheme::SpecError>,
+    start: Instant,
+) -> SpecResult {
+    let (scheme, model) = match loaded {
         Ok(v) => v,
         Err(e) => {
             return SpecResult {
@@ -107,7 +154,7 @@ fn check(path: &Path) -> SpecResult {
     let opts = Options {
         max_failures: 0,
         max_decoders: 0,
-        progress: false,
+        progress: crate::progress::Progress::none(),
     };
     let report = crate::verify_scheme(&scheme, &model, &opts);
     let (status, problems) = match &scheme.expect {

@@ -180,8 +180,8 @@ pub struct Options {
     pub max_failures: usize,
     /// Decoders printed per family (0 = none).
     pub max_decoders: usize,
-    /// Show a progress bar on stderr (hidden anyway when stderr is not a terminal).
-    pub progress: bool,
+    /// Where to report progress (checks evaluated); the default reports nowhere.
+    pub progress: crate::progress::Progress,
 }
 
 impl Default for Options {
@@ -189,7 +189,7 @@ impl Default for Options {
         Options {
             max_failures: 5,
             max_decoders: 0,
-            progress: false,
+            progress: crate::progress::Progress::none(),
         }
     }
 }
@@ -551,7 +551,11 @@ fn base_key(c: &Condition) -> (u8, &[BlockId]) {
 }
 
 /// Evaluate every check of the plan; returns one outcome per check, per family, in order.
-pub fn evaluate(space: Space, plan: &Plan, progress: bool) -> Vec<Vec<Outcome>> {
+pub fn evaluate(
+    space: Space,
+    plan: &Plan,
+    progress: &crate::progress::Progress,
+) -> Vec<Vec<Outcome>> {
     let flat = evaluate_part(space, plan, Part::ALL, progress)
         .into_iter()
         .map(|(_, o)| o)
@@ -592,7 +596,7 @@ pub fn evaluate_part(
     space: Space,
     plan: &Plan,
     part: Part,
-    progress: bool,
+    progress: &crate::progress::Progress,
 ) -> Vec<(usize, Outcome)> {
     // Columns few views touch first (ranks and tail counts do not depend on column order).
     let position = projection::column_order(plan, space.columns, space.input_start);
@@ -612,19 +616,7 @@ pub fn evaluate_part(
     let threads = rayon::current_num_threads().max(1);
     // Contiguous chunks keep DFS neighbours together; several chunks per thread balance load.
     let chunk = (sorted.len() / (threads * 8)).clamp(1, 4096);
-    let bar = if progress && sorted.len() > 20_000 {
-        let b = indicatif::ProgressBar::new(sorted.len() as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} checks {pos}/{len} [{bar:30}] {percent}% {per_sec} eta {eta}",
-            )
-            .expect("static template")
-            .progress_chars("=> "),
-        );
-        Some(b)
-    } else {
-        None
-    };
+    let bar = progress.task("checks", Some(sorted.len() as u64));
     let by_order: Vec<Outcome> = sorted
         .par_chunks(chunk)
         // One worker (caches, scratch buffers) per rayon job, reused across its chunks: a
@@ -634,17 +626,13 @@ pub fn evaluate_part(
             || Worker::new(&blocks, space, &supports),
             |w, part| {
                 let out: Vec<Outcome> = part.iter().map(|c| w.evaluate(c)).collect();
-                if let Some(b) = &bar {
-                    b.inc(part.len() as u64);
-                }
+                bar.advance(part.len() as u64);
                 out
             },
         )
         .flatten_iter()
         .collect();
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    drop(bar);
     let mut out: Vec<(usize, Outcome)> = order.iter().copied().zip(by_order).collect();
     out.sort_unstable_by_key(|&(i, _)| i);
     out
@@ -653,7 +641,7 @@ pub fn evaluate_part(
 /// Run a plan: evaluate all checks, then build witnesses for the reported ones.
 pub fn run(scheme: &Scheme, plan: &Plan, header: report::Header, opts: &Options) -> Report {
     let start = Instant::now();
-    let outcomes = evaluate(Space::of(scheme), plan, opts.progress);
+    let outcomes = evaluate(Space::of(scheme), plan, &opts.progress);
     report_from_outcomes(scheme, plan, header, opts, outcomes, start)
 }
 
@@ -734,7 +722,10 @@ mod tests {
             checks,
             decoders: false,
         });
-        assert_eq!(evaluate(space, &plan, false), vec![vec![0, 1, 0]]);
+        assert_eq!(
+            evaluate(space, &plan, &crate::progress::Progress::none()),
+            vec![vec![0, 1, 0]]
+        );
     }
 
     /// The cached, parallel engine agrees with from-scratch rank formulas on random plans
@@ -859,7 +850,7 @@ mod tests {
                 checks,
                 decoders: false,
             });
-            let got = evaluate(space, &plan, false);
+            let got = evaluate(space, &plan, &crate::progress::Progress::none());
             let supports =
                 projection::block_supports(&plan.blocks, space.columns, space.input_start);
             let mut w = Worker::new(&plan.blocks, space, &supports);
@@ -973,7 +964,7 @@ mod tests {
                 checks,
                 decoders: false,
             });
-            let got = evaluate(space, &plan, false);
+            let got = evaluate(space, &plan, &crate::progress::Progress::none());
             let rows = |ids: &[BlockId]| -> Vec<Vec<u32>> {
                 ids.iter()
                     .flat_map(|&i| plan.blocks.get(i).dense_rows())

@@ -26,6 +26,9 @@ pub struct Header {
     pub params: Map<String, Value>,
     pub prime: u32,
     pub input_length: usize,
+    /// Parameters overridden on the command line (`--set`), e.g. `colluders=2 (spec: 1)`.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub overridden: Vec<String>,
 }
 
 /// A set a check is about, e.g. `U1 = {1,2,3}`.
@@ -215,6 +218,9 @@ pub fn render_text(r: &Report) -> String {
         h.prime,
         h.input_length
     );
+    if !h.overridden.is_empty() {
+        let _ = writeln!(o, "  overridden with --set: {}", h.overridden.join(", "));
+    }
     let width = r.families.iter().map(|f| f.name.len()).max().unwrap_or(0);
     for f in &r.families {
         let _ = writeln!(

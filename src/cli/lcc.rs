@@ -5,13 +5,14 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use itsa::progress::Progress;
 use serde_json::json;
 
-use super::assign::{self, Search};
-use super::encoding::MisConstants;
-use super::localize::Robust;
-use super::tradeoff::{self, Method};
-use super::{CodedError, Metrics, Objective, System};
+use itsa::coded::assign::{self, Search};
+use itsa::coded::encoding::MisConstants;
+use itsa::coded::localize::Robust;
+use itsa::coded::tradeoff::{self, Method};
+use itsa::coded::{CodedError, Metrics, Objective, System};
 
 pub const FLOAT_NOTE: &str = "floating point (f64); P̄e is a seeded Monte Carlo estimate";
 
@@ -104,13 +105,13 @@ pub enum LccCommand {
         #[command(flatten)]
         robust: RobustArgs,
         #[arg(long, value_enum, default_value = "mis")]
-        objective: Objective,
+        objective: ObjectiveArg,
         /// Weight of the (normalised) MIS term in the joint objective.
         #[arg(long, default_value_t = 0.5)]
         lambda: f64,
         /// Default: brute for mis, greedy for pep and joint.
         #[arg(long, value_enum)]
-        method: Option<Method>,
+        method: Option<MethodArg>,
         /// Greedy: size of the brute-forced initial set (default T).
         #[arg(long)]
         s0: Option<usize>,
@@ -136,7 +137,7 @@ pub enum LccCommand {
         #[arg(long, default_value_t = 5)]
         steps: usize,
         #[arg(long, value_enum, default_value = "greedy")]
-        method: Method,
+        method: MethodArg,
         /// Greedy: size of the brute-forced initial set (default T).
         #[arg(long)]
         s0: Option<usize>,
@@ -254,20 +255,46 @@ fn metrics_line(m: &Metrics) -> String {
     s
 }
 
-fn progress(total: u64, json: bool) -> Option<indicatif::ProgressBar> {
-    if json || total < 2_000 {
-        return None;
-    }
-    let p = indicatif::ProgressBar::new(total);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} evaluations, eta {eta}")
-    {
-        p.set_style(style);
-    }
-    Some(p)
+/// `itsa lcc --objective`: mirrors [`Objective`] (clap stays out of the library).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ObjectiveArg {
+    /// Problem 1: max over colluding T-subsets of tr(H_𝒯 H_𝒯ᵀ) (equivalently the MIS bound).
+    Mis,
+    /// Problem 2: average localization-error probability P̄_e (Monte Carlo).
+    Pep,
+    /// Problem 3: λ·MIS/MIS_max + (1−λ)·P̄_e.
+    Joint,
 }
 
-pub fn run(args: &LccArgs) -> Result<Output, CodedError> {
+impl From<ObjectiveArg> for Objective {
+    fn from(o: ObjectiveArg) -> Self {
+        match o {
+            ObjectiveArg::Mis => Objective::Mis,
+            ObjectiveArg::Pep => Objective::Pep,
+            ObjectiveArg::Joint => Objective::Joint,
+        }
+    }
+}
+
+/// `itsa lcc --method`: mirrors [`Method`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MethodArg {
+    /// Exact over all index sets.
+    Brute,
+    /// Algorithm 1 of the paper.
+    Greedy,
+}
+
+impl From<MethodArg> for Method {
+    fn from(m: MethodArg) -> Self {
+        match m {
+            MethodArg::Brute => Method::Brute,
+            MethodArg::Greedy => Method::Greedy,
+        }
+    }
+}
+
+pub fn run(args: &LccArgs, progress: &Progress) -> Result<Output, CodedError> {
     match &args.cmd {
         LccCommand::Mis {
             sys,
@@ -350,6 +377,8 @@ pub fn run(args: &LccArgs) -> Result<Output, CodedError> {
             if !(0.0..=1.0).contains(lambda) {
                 return Err(CodedError::Param("--lambda must lie in [0, 1]".into()));
             }
+            let objective = &Objective::from(*objective);
+            let method = method.map(Method::from);
             let needs_sim = *objective != Objective::Mis;
             let system = build(sys, Some(robust).filter(|_| needs_sim))?;
             let method = method.unwrap_or(if needs_sim {
@@ -368,22 +397,16 @@ pub fn run(args: &LccArgs) -> Result<Output, CodedError> {
                 check_budget(&system, *objective, m, *force)?;
                 let total = match m {
                     Method::Brute if needs_sim => {
-                        crate::subsets::binomial(system.enc.n as u64, system.unreliable as u64)
+                        itsa::subsets::binomial(system.enc.n as u64, system.unreliable as u64)
                     }
                     Method::Brute => 0,
                     Method::Greedy => {
                         assign::greedy_evaluations(system.enc.n, system.unreliable, s0)
                     }
                 };
-                let bar = if needs_sim {
-                    progress(total as u64, *json)
-                } else {
-                    None
-                };
+                let bar = needs_sim.then(|| progress.task("evaluations", Some(total as u64)));
                 let s = tradeoff::solve(&system, *objective, *lambda, m, s0, *top, bar.as_ref());
-                if let Some(b) = bar {
-                    b.finish_and_clear();
-                }
+                drop(bar);
                 let metrics: Vec<Metrics> = s
                     .best
                     .iter()
@@ -466,20 +489,19 @@ pub fn run(args: &LccArgs) -> Result<Output, CodedError> {
             force,
             json,
         } => {
+            let method = &Method::from(*method);
             let system = build(sys, Some(robust))?;
             let s0 = check_s0(&system, Objective::Joint, *s0)?;
             check_budget(&system, Objective::Joint, *method, *force)?;
             let per = match method {
                 Method::Brute => {
-                    crate::subsets::binomial(system.enc.n as u64, system.unreliable as u64)
+                    itsa::subsets::binomial(system.enc.n as u64, system.unreliable as u64)
                 }
                 Method::Greedy => assign::greedy_evaluations(system.enc.n, system.unreliable, s0),
             };
-            let bar = progress((per * (*steps as u128 + 1)) as u64, *json);
-            let points = tradeoff::sweep(&system, *steps, *method, s0, bar.as_ref())?;
-            if let Some(b) = bar {
-                b.finish_and_clear();
-            }
+            let bar = progress.task("evaluations", Some((per * (*steps as u128 + 1)) as u64));
+            let points = tradeoff::sweep(&system, *steps, *method, s0, Some(&bar))?;
+            drop(bar);
             let r = system
                 .localizer
                 .as_ref()
@@ -579,7 +601,7 @@ fn check_budget(sys: &System, o: Objective, m: Method, force: bool) -> Result<()
         return Ok(());
     }
     let trials = sys.localizer.as_ref().map_or(0, |l| l.robust.trials) as u128;
-    let cand = crate::subsets::binomial(sys.enc.n as u64, sys.unreliable as u64);
+    let cand = itsa::subsets::binomial(sys.enc.n as u64, sys.unreliable as u64);
     if cand * trials > BRUTE_TRIAL_BUDGET {
         return Err(CodedError::Param(format!(
             "brute force would simulate {cand} index sets × {trials} trials; use --method greedy, fewer --trials, or --force"
@@ -606,8 +628,21 @@ fn fmt_nodes(v: &[f64]) -> String {
     )
 }
 
+/// `itsa lcc …`: print the answer, note the plot file written.
+pub fn run_command(
+    ctx: &super::Context,
+    args: &LccArgs,
+) -> Result<std::process::ExitCode, super::CliError> {
+    let out = run(args, &ctx.progress)?;
+    super::print(&out.stdout);
+    if let Some(path) = out.plot {
+        ctx.note(&format!("wrote {}", path.display()));
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
 fn pretty(v: &serde_json::Value) -> String {
-    let mut s = serde_json::to_string_pretty(v).expect("JSON value serialises");
+    let mut s = serde_json::to_string_pretty(&itsa::versioned(v.clone())).unwrap_or_default();
     s.push('\n');
     s
 }

@@ -2,10 +2,13 @@
 //! returned text and maps the status to an exit code.
 
 use clap::{Args, Subcommand};
+use std::process::ExitCode;
+
+use itsa::progress::Progress;
 use num_rational::BigRational;
 
-use super::problem::Model;
-use super::{models, run as solve, BoundError, Query, Report};
+use itsa::bound::problem::Model;
+use itsa::bound::{models, run as solve, BoundError, Query, Report};
 
 #[derive(Debug, Args)]
 pub struct BoundArgs {
@@ -80,8 +83,15 @@ pub struct QueryArgs {
     pub shorten: bool,
 }
 
+/// `itsa bound …`: print the answer; exit 0 proved, 1 not proved.
+pub fn run(ctx: &super::Context, args: &BoundArgs) -> Result<ExitCode, super::CliError> {
+    let (text, report) = compute(args, &ctx.progress)?;
+    super::print(&text);
+    Ok(super::code(report.status == itsa::bound::Status::Proved))
+}
+
 /// Run the command; returns the text to print and the report (for the exit code).
-pub fn run(args: &BoundArgs) -> Result<(String, Report), BoundError> {
+pub fn compute(args: &BoundArgs, progress: &Progress) -> Result<(String, Report), BoundError> {
     let (model, q): (Model, &QueryArgs) = match &args.model {
         BoundModel::Summation { users, q } => (models::summation(*users)?, q),
         BoundModel::Dropout {
@@ -101,22 +111,18 @@ pub fn run(args: &BoundArgs) -> Result<(String, Report), BoundError> {
         ),
     };
     let query = query(&model, q)?;
-    // A spinner on stderr (hidden when stderr is not a terminal): 16-variable LPs take seconds.
-    let spinner = indicatif::ProgressBar::new_spinner();
-    if !q.json {
-        spinner.set_message(format!(
-            "{}: building, solving and certifying the LP",
-            model.title
-        ));
-        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    }
+    // A spinner on stderr (after a second; hidden when stderr is not a terminal).
+    let spinner = progress.task(
+        &format!("{}: building, solving and certifying the LP", model.title),
+        None,
+    );
     let report = solve(&model, &query);
-    spinner.finish_and_clear();
+    drop(spinner);
     let report = report?;
     let text = if q.json {
-        serde_json::to_string_pretty(&report).expect("report serialises") + "\n"
+        super::json_text(&report).map_err(|e| BoundError::Usage(format!("{e:?}")))?
     } else {
-        super::report::render_text(&report, q.proof)
+        itsa::bound::report::render_text(&report, q.proof)
     };
     Ok((text, report))
 }

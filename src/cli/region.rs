@@ -2,13 +2,17 @@
 //! The binary only parses, prints the returned text and maps errors to exit code 2.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
-use super::catalog::{self, Model};
-use super::render;
-use super::sweep::{self, SweepSpec};
-use super::RegionError;
+use itsa::progress::Progress;
+use itsa::region::catalog::{self, Model};
+use itsa::region::render;
+use itsa::region::sweep::{self, SweepSpec};
+use itsa::region::RegionError;
+
+use super::{print, CliError, Context};
 
 #[derive(Debug, Args)]
 pub struct RegionArgs {
@@ -145,9 +149,9 @@ pub struct ThresholdArgs {
 }
 
 /// `itsa region threshold-sharing`: verified threshold tables (src/region/threshold.rs).
-fn run_threshold(a: &ThresholdArgs) -> Result<Output, RegionError> {
-    use super::threshold;
-    use crate::models::threshold_sharing::Protocol;
+fn run_threshold(a: &ThresholdArgs, progress: &Progress) -> Result<Output, RegionError> {
+    use itsa::models::threshold_sharing::Protocol;
+    use itsa::region::threshold;
     let protocol = Protocol::parse(&a.scheme).unwrap_or(Protocol::Tjl);
     let stdout = match (&a.sweep, a.clients) {
         (Some(s), _) => {
@@ -158,17 +162,23 @@ fn run_threshold(a: &ThresholdArgs) -> Result<Output, RegionError> {
                     spec.flag
                 )));
             }
+            let task = progress.task("tables", Some(spec.to - spec.from + 1));
             let tables = (spec.from..=spec.to)
-                .map(|n| threshold::table(protocol, n as u32, a.prime))
+                .map(|n| {
+                    let t = threshold::table(protocol, n as u32, a.prime, progress);
+                    task.advance(1);
+                    t
+                })
                 .collect::<Result<Vec<_>, _>>()?;
+            drop(task);
             if a.json {
-                pretty(&serde_json::to_value(&tables).unwrap_or_default())
+                pretty(&serde_json::json!({ "tables": tables }))
             } else {
                 threshold::sweep_text(&tables)
             }
         }
         (None, Some(n)) => {
-            let t = threshold::table(protocol, n, a.prime)?;
+            let t = threshold::table(protocol, n, a.prime, progress)?;
             if a.json {
                 pretty(&serde_json::to_value(&t).unwrap_or_default())
             } else {
@@ -283,10 +293,20 @@ pub struct Output {
     pub plot: Option<PathBuf>,
 }
 
+/// `itsa region …`: print the answer, note the plot file written.
+pub fn run(ctx: &Context, args: &RegionArgs) -> Result<ExitCode, CliError> {
+    let out = compute(args, &ctx.progress)?;
+    print(&out.stdout);
+    if let Some(path) = out.plot {
+        ctx.note(&format!("wrote {}", path.display()));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Compute the answer. Errors are bad parameters or usage (exit code 2).
-pub fn run(args: &RegionArgs) -> Result<Output, RegionError> {
+pub fn compute(args: &RegionArgs, progress: &Progress) -> Result<Output, RegionError> {
     if let ModelArgs::ThresholdSharing(a) = &args.model {
-        return run_threshold(a);
+        return run_threshold(a, progress);
     }
     let Some((name, params, out)) = args.model.parts() else {
         return Err(RegionError::Usage(
@@ -329,5 +349,5 @@ pub fn run(args: &RegionArgs) -> Result<Output, RegionError> {
 }
 
 fn pretty(v: &serde_json::Value) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
+    serde_json::to_string_pretty(&itsa::versioned(v.clone())).unwrap_or_default() + "\n"
 }
