@@ -1,7 +1,8 @@
 //! Memory budget of a verification run (`itsa verify --memory SIZE`).
 //!
 //! The run is estimated before the plan is built, from what the loaded scheme already knows:
-//! its stored entries (the plan and the engine's reordered copy hold the same rows again), the
+//! its stored entries (the plan and the engine's reordered copy hold the same rows again) and
+//! the size of its spec text (the reader's peak), the
 //! number of checks (each check costs its description plus the engine's order and outcome
 //! slots), and per worker thread the caches of [`super::evaluate_part`] (a conditioning and a
 //! view basis, which hold at most rows of the scheme, and per-column scratch arrays). Workers
@@ -16,9 +17,11 @@ use thiserror::Error;
 use crate::scheme::Scheme;
 
 /// Bytes per check: the check itself (sets, view and conditioning ids) and the engine's
-/// per-check slots (plan order, evaluation order, outcome). Measured on Zhao–Sun K=12..14
-/// (≈ 250 B) with headroom.
-pub const BYTES_PER_CHECK: u64 = 400;
+/// per-check slots (plan order, evaluation order, outcome). Zhao–Sun K=14: ≈ 500 B.
+pub const BYTES_PER_CHECK: u64 = 500;
+
+/// Peak bytes of the spec reader per byte of spec text (the parsed TOML document).
+pub const PARSE_PER_TEXT_BYTE: u64 = 16;
 
 /// Default budget: this share of the machine's RAM.
 pub const DEFAULT_SHARE: f64 = 0.75;
@@ -105,7 +108,8 @@ pub fn default_budget() -> u64 {
 /// What a run is estimated to hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Estimate {
-    /// The scheme, the plan's blocks and the engine's reordered copy of them.
+    /// The scheme, the plan's blocks and the engine's reordered copy of them, and the spec
+    /// reader's peak.
     pub rows: u64,
     /// The check list and the engine's per-check slots.
     pub checks: u64,
@@ -125,9 +129,10 @@ impl Estimate {
         let sources: u64 = scheme.sources.iter().map(|s| s.len as u64).sum();
         let stored = 8 * (entries + sources) + 24 * (rows + sources);
         let columns = scheme.num_columns as u64;
+        let parse = PARSE_PER_TEXT_BYTE * scheme.origin.text.len() as u64;
         Estimate {
-            // scheme + plan blocks + reordered copy
-            rows: 3 * stored,
+            // scheme + plan blocks + reordered copy, and what reading the spec took
+            rows: 3 * stored + parse,
             checks: (checks.min(u64::MAX as u128 / BYTES_PER_CHECK as u128) as u64)
                 .saturating_mul(BYTES_PER_CHECK),
             // Two full-width bases holding at most the scheme's rows, plus per-column arrays
