@@ -18,6 +18,7 @@ pub mod construct;
 pub mod field;
 pub mod lang;
 pub mod models;
+pub mod param;
 pub mod progress;
 pub mod region;
 pub mod scheme;
@@ -81,7 +82,34 @@ pub fn load_with(
     path: &Path,
     opts: &LoadOptions,
 ) -> Result<(scheme::Scheme, models::Model, Vec<String>), scheme::SpecError> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    if let Some(r) = load_parametric(&text, &path.display().to_string(), opts) {
+        return r;
+    }
     finish_load(scheme::read_spec(path)?, opts)
+}
+
+/// A parametric spec is instantiated at the --set values (its construction changes with
+/// them); `None` for a flat spec, which keeps its scheme and gets the model's parameters
+/// overridden ([`models::apply_overrides`]).
+type Loaded = (scheme::Scheme, models::Model, Vec<String>);
+fn load_parametric(
+    text: &str,
+    name: &str,
+    opts: &LoadOptions,
+) -> Option<Result<Loaded, scheme::SpecError>> {
+    if !param::is_parametric(text) {
+        return None;
+    }
+    Some((|| {
+        let over = param::parse_sets(text, name, &opts.set)?;
+        let s = param::read(text, name, &over)?;
+        let m = models::Model::from_scheme_with(
+            &s,
+            models::declared::instance::LoadOptions { force: opts.force },
+        )?;
+        Ok((s, m, opts.set.clone()))
+    })())
 }
 
 /// [`load_str`] with overrides.
@@ -90,6 +118,9 @@ pub fn load_str_with(
     name: &str,
     opts: &LoadOptions,
 ) -> Result<(scheme::Scheme, models::Model, Vec<String>), scheme::SpecError> {
+    if let Some(r) = load_parametric(text, name, opts) {
+        return r;
+    }
     let s = if text.trim_start().starts_with('{') {
         scheme::read_json_spec_str(text, name)?
     } else {

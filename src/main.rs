@@ -44,13 +44,29 @@ enum Command {
         /// Verify only part i of n (e.g. 2/4) and print a shard report (JSON) for `itsa merge`.
         #[arg(long, value_name = "i/n")]
         shard: Option<itsa::verify::Part>,
-        /// Override a parameter of the spec (repeatable), e.g. --set colluders=2 or --set T=U-1.
+        /// Override a parameter (repeatable), e.g. --set colluders=2 or --set T=U-1. A flat
+        /// spec keeps its scheme and changes the model's parameter; a parametric spec is
+        /// instantiated at the new value.
         #[arg(long = "set", value_name = "NAME=VALUE")]
         set: Vec<String>,
         /// Memory budget, e.g. 8G or 500M (default: 3/4 of the machine's RAM). A run estimated
         /// not to fit is refused before it starts; fewer worker threads are used if that fits.
         #[arg(long, value_name = "SIZE")]
         memory: Option<String>,
+        /// Verify a parametric spec at every point of a grid, e.g. 'K=3..8, U=1..K-1, T=0..U-1'.
+        #[arg(long, value_name = "GRID", conflicts_with = "shard")]
+        grid: Option<String>,
+    },
+    /// Print a parametric spec instantiated at its parameters (--set) as a flat spec.
+    Expand {
+        /// The parametric spec (TOML); `-` reads standard input.
+        spec: PathBuf,
+        /// Set a parameter, e.g. --set K=5 (repeatable; values are formulas).
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+        /// Write the flat spec to FILE instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// List the models: compiled ones and the shipped declarations (models/*.toml).
     Models,
@@ -121,9 +137,27 @@ fn run() -> Result<ExitCode, CliError> {
             report,
             force,
             max_checks,
+            shard: _,
+            set,
+            memory: _,
+            grid: Some(g),
+        } => cli::param::verify_grid(
+            &ctx,
+            &spec,
+            &set,
+            &g,
+            &report,
+            if force { u128::MAX } else { max_checks },
+        ),
+        Command::Verify {
+            spec,
+            report,
+            force,
+            max_checks,
             shard,
             set,
             memory,
+            grid: None,
         } => cli::verify::verify(
             &ctx,
             &spec,
@@ -136,6 +170,9 @@ fn run() -> Result<ExitCode, CliError> {
                 memory,
             },
         ),
+        Command::Expand { spec, set, output } => {
+            cli::param::expand(&ctx, &spec, &set, output.as_deref())
+        }
         Command::Export { spec, json } => cli::verify::export(&ctx, &spec, json),
         Command::Merge {
             shards,

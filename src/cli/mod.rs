@@ -7,6 +7,7 @@ pub mod bound;
 pub mod construct;
 pub mod docs;
 pub mod lcc;
+pub mod param;
 pub mod progress;
 pub mod region;
 pub mod suite;

@@ -127,6 +127,10 @@ pub enum ModelArgs {
     /// smallest secure Shamir threshold t against a passive and an active server with
     /// |C| = n − t corrupted clients, by exhaustive verification (a table, not a rate region).
     ThresholdSharing(ThresholdArgs),
+    /// A declared model (models/*.toml, `itsa models`) or a declaration file: parameters as
+    /// `--NAME VALUE` by spec name or symbol, e.g. `itsa region topological --users 6 --degree 3`.
+    #[command(external_subcommand)]
+    Declared(Vec<String>),
 }
 
 #[derive(Debug, Args)]
@@ -207,7 +211,7 @@ impl ModelArgs {
     /// threshold table, which is not a catalog region).
     fn parts(&self) -> Option<Parts<'_>> {
         Some(match self {
-            ModelArgs::ThresholdSharing(_) => return None,
+            ModelArgs::ThresholdSharing(_) | ModelArgs::Declared(_) => return None,
             ModelArgs::Dropout {
                 users,
                 min_survivors,
@@ -308,6 +312,9 @@ pub fn compute(args: &RegionArgs, progress: &Progress) -> Result<Output, RegionE
     if let ModelArgs::ThresholdSharing(a) = &args.model {
         return run_threshold(a, progress);
     }
+    if let ModelArgs::Declared(argv) = &args.model {
+        return run_declared(argv);
+    }
     let Some((name, params, out)) = args.model.parts() else {
         return Err(RegionError::Usage(
             "internal error: not a catalog model".into(),
@@ -346,6 +353,115 @@ pub fn compute(args: &RegionArgs, progress: &Progress) -> Result<Output, RegionE
         stdout,
         plot: out.plot.clone(),
     })
+}
+
+/// `itsa region NAME --param value …` for a declared model (shipped, or a path to a `.toml`).
+fn run_declared(argv: &[String]) -> Result<Output, RegionError> {
+    use itsa::models::declared::{self, region};
+    let Some(name) = argv.first() else {
+        return Err(RegionError::Usage("missing the model name".into()));
+    };
+    let decl = if name.ends_with(".toml") {
+        let text = std::fs::read_to_string(name)
+            .map_err(|e| RegionError::Usage(format!("cannot read {name}: {e}")))?;
+        declared::Declaration::parse_file_text(&text, name)
+    } else {
+        match declared::shipped(name) {
+            Some(d) => d,
+            None => {
+                return Err(RegionError::Usage(format!(
+                    "unknown model `{name}`; models with a region: {}",
+                    catalog::MODELS
+                        .iter()
+                        .map(|m| m.name)
+                        .chain(["threshold-sharing"])
+                        .chain(declared::SHIPPED.iter().map(|(n, _)| *n))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )))
+            }
+        }
+    }
+    .map_err(|e| RegionError::Usage(e.to_string()))?;
+    let (mut json, mut latex) = (false, false);
+    let mut given: Vec<(String, i64)> = Vec::new();
+    let mut rest = argv[1..].iter();
+    while let Some(a) = rest.next() {
+        match a.as_str() {
+            "--json" => json = true,
+            "--latex" => latex = true,
+            "--sweep" | "--csv" | "--plot" => {
+                return Err(RegionError::Usage(format!(
+                    "{a} is not available for declared models yet; evaluate one point at a time"
+                )))
+            }
+            _ => {
+                let Some(flag) = a.strip_prefix("--") else {
+                    return Err(RegionError::Usage(format!(
+                        "unexpected argument `{a}`; parameters are given as --NAME VALUE"
+                    )));
+                };
+                let (flag, value) = match flag.split_once('=') {
+                    Some((f, v)) => (f.to_string(), v.to_string()),
+                    None => match rest.next() {
+                        Some(v) => (flag.to_string(), v.clone()),
+                        None => return Err(RegionError::Usage(format!("--{flag} needs a value"))),
+                    },
+                };
+                let v: i64 = value.trim().parse().map_err(|_| {
+                    RegionError::Usage(format!("--{flag}: `{value}` is not an integer"))
+                })?;
+                given.push((flag, v));
+            }
+        }
+    }
+    if json && latex {
+        return Err(RegionError::Usage(
+            "--json and --latex cannot be used together".into(),
+        ));
+    }
+    let values = region::values_at(&decl, &given)?.values;
+    let r = region::region_at(&decl, &given)?;
+    let reference = decl
+        .region
+        .as_ref()
+        .map(|r| r.reference.clone())
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(|| decl.source.clone());
+    let params: Vec<catalog::Param> = decl
+        .params
+        .iter()
+        .map(|p| catalog::Param {
+            flag: p.spec_name.clone().leak(),
+            symbol: p.symbol.clone().leak(),
+            meaning: p.meaning.clone().leak(),
+            required: p.default.is_none(),
+        })
+        .collect();
+    let source = itsa::region::Source {
+        paper: reference.leak(),
+        in_seeds: false,
+        origin: "declared model",
+        section: format!("models/{}.toml", decl.name).leak(),
+        status: "as declared (exact formulas evaluated by itsa)",
+    };
+    let model = catalog::declared_entry(&decl.name, &decl.description, source, params);
+    let e = catalog::Evaluation {
+        model,
+        values: values
+            .iter()
+            .map(|(_, _, v)| u64::try_from(*v).ok())
+            .collect(),
+        region: r,
+    };
+    let stdout = if json {
+        pretty(&render::json(&e))
+    } else if latex {
+        render::latex(&e)
+    } else {
+        render::text(&e)
+    };
+    Ok(Output { stdout, plot: None })
 }
 
 fn pretty(v: &serde_json::Value) -> String {

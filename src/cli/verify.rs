@@ -54,7 +54,15 @@ pub fn verify(
         set: limits.set.clone(),
         force: limits.force,
     };
-    let (scheme, model, overridden) = if spec.as_os_str() == "-" {
+    // A parametric spec: instantiated at the --set values; its random matrices (with their
+    // seeds) are printed with the report.
+    let mut notes = Vec::new();
+    let (scheme, model, overridden) = if itsa::param::is_parametric(&text) {
+        let over = itsa::param::parse_sets(&text, &shown, &limits.set)?;
+        let inst = itsa::param::instantiate(&text, &shown, &over)?;
+        notes = inst.notes;
+        (inst.scheme, inst.model, limits.set.clone())
+    } else if spec.as_os_str() == "-" {
         itsa::load_str_with(&text, &shown, &load)?
     } else {
         itsa::load_with(spec, &load)?
@@ -87,7 +95,19 @@ pub fn verify(
     }
     let mut report = itsa::verify_scheme(&scheme, &model, &args.options(ctx.progress.clone()));
     report.header.overridden = overridden;
-    print_report(&report, args)?;
+    if notes.is_empty() {
+        print_report(&report, args)?;
+    } else if args.json {
+        let mut v = serde_json::to_value(&report)
+            .map_err(|e| CliError::msg(format!("internal error: cannot serialise: {e}")))?;
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert("matrices".into(), serde_json::json!(notes));
+        }
+        print_json(v)?;
+    } else {
+        print(&format!("{}\n", notes.join("\n")));
+        print_report(&report, args)?;
+    }
     if report.rates.as_ref().is_some_and(|r| r.alarm) {
         ctx.note(&format!(
             "ALARM: {shown}: achieved rates contradict the model's converse (see the rates section)"

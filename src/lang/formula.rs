@@ -16,6 +16,7 @@ use crate::field::Field;
 /// The functions of the language (besides graph neighbourhoods `N(k)`, `N[k]`).
 pub const FUNCTIONS: &[&str] = &[
     "min", "max", "floor", "ceil", "abs", "binom", "mod", "size", "sum", "subsets", "window",
+    "ifelse", "gcd",
 ];
 
 pub fn is_function(f: &str) -> bool {
@@ -107,6 +108,18 @@ pub fn eval_rational(e: &Expr, env: &Env) -> Result<BigRational, LangError> {
                 }
             };
             match f.as_str() {
+                // `ifelse(c, a, b)`: only the chosen branch is evaluated, so the other may be
+                // undefined there (a piecewise region: `ifelse(T == K-2, 1, (K-T-2)/binom(K-T-1, G))`).
+                "ifelse" => {
+                    let [c, a, b] = args.as_slice() else {
+                        return Err(err_at(
+                            e,
+                            env,
+                            "`ifelse(condition, a, b)` takes three arguments".into(),
+                        ));
+                    };
+                    eval_rational(if eval_bool(c, env)? { a } else { b }, env)
+                }
                 "floor" => Ok(BigRational::from_integer(one(env)?.floor().to_integer())),
                 "ceil" => Ok(BigRational::from_integer(one(env)?.ceil().to_integer())),
                 "abs" => Ok(one(env)?.abs()),
@@ -114,11 +127,19 @@ pub fn eval_rational(e: &Expr, env: &Env) -> Result<BigRational, LangError> {
                     [a] => Ok(rat(eval_set(a, env)?.len() as i64)),
                     _ => Err(err_at(e, env, "`size(S)` takes one set".into())),
                 },
-                "binom" | "mod" => {
+                "binom" | "mod" | "gcd" => {
                     let [a, b] = args.as_slice() else {
                         return Err(err_at(e, env, format!("`{f}(a, b)` takes two arguments")));
                     };
                     let (a, b) = (eval_int(a, env)?, eval_int(b, env)?);
+                    if f == "gcd" {
+                        // gcd(0, 0) = 0; the result is non-negative.
+                        let (mut x, mut y) = (a.unsigned_abs(), b.unsigned_abs());
+                        while y != 0 {
+                            (x, y) = (y, x % y);
+                        }
+                        return Ok(BigRational::from_integer(BigInt::from(x)));
+                    }
                     if f == "mod" {
                         if b == 0 {
                             return Err(div_zero(e, env));
@@ -425,6 +446,21 @@ mod tests {
         assert_eq!(q("max(k*k for k in 1..K if k != 4)"), "9");
         assert_eq!(q("min({3, 1, 2})"), "1");
         assert_eq!(q("-2^2"), "-4");
+        // Piecewise: the branch not taken is not evaluated (1/(T-1) is 1/0 at T = 1).
+        assert_eq!(q("ifelse(T == 1, 7, 1/(T-1))"), "7");
+        assert_eq!(q("ifelse(T != 1, 7, U/(T+1))"), "3/2");
+        assert_eq!(q("2 * ifelse(K > 3 and T < 1, 1, binom(K, 2))"), "12");
+        let e = env();
+        let bad = |s: &str| {
+            eval_rational(&parse_expr(s).unwrap(), &e)
+                .unwrap_err()
+                .message
+        };
+        assert!(bad("ifelse(T == 1, 2)").contains("takes three arguments"));
+        assert_eq!(q("gcd(12, -18) + gcd(0, 5) + gcd(0, 0)"), "11");
+        assert_eq!(q("binom(6, 2) / gcd(5, binom(6, 2))"), "3");
+        assert!(bad("ifelse(T, 1, 2)").contains("expected a condition"));
+        assert!(bad("ifelse(T == 0, 1, 1/(T-1))").contains("division by zero"));
     }
 
     #[test]

@@ -315,6 +315,33 @@ pub(crate) struct ParamSpec {
     pub default: Option<i64>,
 }
 
+/// The parameters of a compiled model or a shipped declaration as (spec name, symbol,
+/// default) — e.g. `("users", "K", None)` — for parametric specs, whose formulas use the
+/// symbols; `None` for an unknown model.
+pub fn param_symbols(model: &str) -> Option<Vec<(String, String, Option<i64>)>> {
+    let specs: &[ParamSpec] = match model {
+        "dropout" => dropout::PARAMS,
+        "hierarchical" => hierarchical::PARAMS,
+        "multi-server" => multi_server::PARAMS,
+        "threshold-sharing" => threshold_sharing::PARAMS,
+        other => {
+            let d = declared::shipped(other)?.ok()?;
+            return Some(
+                d.params
+                    .iter()
+                    .map(|p| (p.spec_name.clone(), p.symbol.clone(), p.default))
+                    .collect(),
+            );
+        }
+    };
+    Some(
+        specs
+            .iter()
+            .map(|p| (p.name.to_string(), p.symbol.to_string(), p.default))
+            .collect(),
+    )
+}
+
 /// Read the model's parameters in the order of `specs`; unknown or missing ones are errors.
 pub(crate) fn read_params(s: &Scheme, specs: &[ParamSpec]) -> Result<Vec<i64>, SpecError> {
     for p in &s.params {
@@ -671,6 +698,11 @@ pub fn list_text() -> String {
         o.push_str(&format!("  {:<18} params: {}\n", c.name, params.join(", ")));
     }
     o.push_str("\ndeclared models (models/*.toml; use by name: model = \"NAME\"):\n");
+    let w = declared::SHIPPED
+        .iter()
+        .map(|(n, _)| n.chars().count())
+        .max()
+        .unwrap_or(0);
     for (name, _) in declared::SHIPPED {
         match declared::shipped(name) {
             Some(Ok(d)) => {
@@ -681,14 +713,14 @@ pub fn list_text() -> String {
                     .collect();
                 let fams: Vec<&str> = d.families.iter().map(|f| f.name.as_str()).collect();
                 o.push_str(&format!(
-                    "  {name:<14} {}\n  {:<14} params: {}; families: locality, {}\n",
+                    "  {name:<w$} {}\n  {:<w$} params: {}; families: locality, {}\n",
                     d.description,
                     "",
                     params.join(", "),
                     fams.join(", ")
                 ));
             }
-            Some(Err(e)) => o.push_str(&format!("  {name:<14} BROKEN DECLARATION: {e}\n")),
+            Some(Err(e)) => o.push_str(&format!("  {name:<w$} BROKEN DECLARATION: {e}\n")),
             None => {}
         }
     }

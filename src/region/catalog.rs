@@ -171,6 +171,29 @@ pub fn find(name: &str) -> Result<&'static Model, RegionError> {
     })
 }
 
+fn evaluated_by_the_caller(_: &[Option<u64>]) -> Result<Region, RegionError> {
+    Err(RegionError::Usage(
+        "a declared model's region is evaluated from its declaration".into(),
+    ))
+}
+
+/// A catalog entry for a declared model (models/*.toml), built at run time and leaked (one per
+/// `itsa region` call); its region is evaluated by the caller and put in an [`Evaluation`].
+pub fn declared_entry(
+    name: &str,
+    title: &str,
+    source: Source,
+    params: Vec<Param>,
+) -> &'static Model {
+    Box::leak(Box::new(Model {
+        name: name.to_string().leak(),
+        title: title.to_string().leak(),
+        source: Box::leak(Box::new(source)),
+        params: params.leak(),
+        eval: evaluated_by_the_caller,
+    }))
+}
+
 impl Model {
     pub fn param(&self, flag: &str) -> Result<(usize, &'static Param), RegionError> {
         self.params

@@ -90,15 +90,8 @@ impl Reader {
 
     fn integer(&self, v: &Spanned<DeValue>, what: &str) -> Result<i64, SpecError> {
         match v.get_ref() {
-            DeValue::Integer(i) => {
-                let digits = i.as_str().replace('_', "");
-                let digits = digits
-                    .trim_start_matches("0x")
-                    .trim_start_matches("0o")
-                    .trim_start_matches("0b");
-                i64::from_str_radix(digits, i.radix())
-                    .map_err(|_| self.err(v.span().start, format!("{what} is out of range")))
-            }
+            DeValue::Integer(i) => integer_literal(i)
+                .ok_or_else(|| self.err(v.span().start, format!("{what} is out of range"))),
             _ => Err(self.err(
                 v.span().start,
                 format!("{what} must be an integer, found {}", kind(v.get_ref())),
@@ -118,18 +111,7 @@ impl Reader {
     /// Byte offset of the first character of a string value's content, when the content is
     /// written without escapes (so offsets inside the value map 1:1 onto the file).
     fn content_start(&self, v: &Spanned<DeValue>, value: &str) -> Option<usize> {
-        let span = v.span();
-        let raw = self.origin.text.get(span.clone())?;
-        for q in ["\"", "'"] {
-            if raw.len() >= 2
-                && raw.starts_with(q)
-                && raw.ends_with(q)
-                && &raw[1..raw.len() - 1] == value
-            {
-                return Some(span.start + 1);
-            }
-        }
-        None
+        content_start(&self.origin.text, v.span(), value)
     }
 
     /// Offset in the file of byte `at` of a string value (falls back to the value's start).
@@ -234,7 +216,42 @@ impl Reader {
     }
 }
 
-fn key_content_start(text: &str, key: &Spanned<Cow<str>>) -> usize {
+/// The value of a TOML integer literal, if it fits an `i64`.
+pub(crate) fn integer_literal(i: &toml::de::DeInteger) -> Option<i64> {
+    let digits = i.as_str().replace('_', "");
+    let digits = digits
+        .trim_start_matches("0x")
+        .trim_start_matches("0o")
+        .trim_start_matches("0b");
+    i64::from_str_radix(digits, i.radix()).ok()
+}
+
+/// Kind of a TOML value, for messages ("a string", "an array", …).
+pub(crate) fn value_kind(v: &DeValue) -> &'static str {
+    kind(v)
+}
+
+/// Byte offset of the first character of a string value's content (the value spans `span` of
+/// `text`), when the content is written without escapes.
+pub(crate) fn content_start(
+    text: &str,
+    span: std::ops::Range<usize>,
+    value: &str,
+) -> Option<usize> {
+    let raw = text.get(span.clone())?;
+    for q in ["\"", "'"] {
+        if raw.len() >= 2
+            && raw.starts_with(q)
+            && raw.ends_with(q)
+            && &raw[1..raw.len() - 1] == value
+        {
+            return Some(span.start + 1);
+        }
+    }
+    None
+}
+
+pub(crate) fn key_content_start(text: &str, key: &Spanned<Cow<str>>) -> usize {
     let s = key.span().start;
     match text.as_bytes().get(s) {
         Some(b'"') | Some(b'\'') => s + 1,
@@ -281,8 +298,17 @@ struct PendingVar<'v> {
     parts: Vec<(Expr, &'v Spanned<DeValue<'v>>, &'v str)>,
 }
 
-/// Read a spec from text; `path` is only used in messages.
+/// Read a spec from text; `path` is only used in messages. A parametric spec (loops,
+/// formulas, `[matrices]`; see [`crate::param`]) is instantiated at its own parameter values.
 pub fn read_spec_str(text: &str, path: &str) -> Result<Scheme, SpecError> {
+    if crate::param::is_parametric(text) {
+        return crate::param::read(text, path, &[]);
+    }
+    read_flat_spec_str(text, path)
+}
+
+/// Read a flat spec (today's format: no loops or formulas) from text.
+pub fn read_flat_spec_str(text: &str, path: &str) -> Result<Scheme, SpecError> {
     let r = Reader {
         origin: Origin {
             path: path.to_string(),
@@ -828,7 +854,7 @@ inputs = ["W[1..2]"]
         assert!(err(&bad).2.contains("divides by zero"));
         let bad = OK.replace("\"W[1] + Z[1]\"", "\"W[1] + Z[1](3)\"");
         assert!(err(&bad).2.contains("does not exist"));
-        let bad = OK.replace("input-length = 2", "input-length = \"2\"");
+        let bad = OK.replace("input-length = 2", "input-length = 2.5");
         assert!(err(&bad).2.contains("must be an integer"));
         let bad = OK.replace("[randomness]", "[randomness\n");
         assert!(err(&bad).2.contains("TOML syntax"));

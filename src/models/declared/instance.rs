@@ -4,12 +4,10 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use num_rational::BigRational;
-
 use super::{intern, CondDecl, Declaration, FamilyDecl, Reader, RoleDecl, RoleKind, Src};
-use crate::lang::{self, formula, quantifier, Comprehension, Env, Expr, Part, Quantifier, Value};
+use crate::lang::{self, formula, quantifier, Comprehension, Env, Part, Quantifier, Value};
 use crate::region::achieved::Achieved;
-use crate::region::{ratio, Bound, Region, RegionError};
+use crate::region::{ratio, Region, RegionError};
 use crate::scheme::{BlockRef, Name, Scheme, SourceKind, SpecError};
 use crate::verify::{BlockId, Blocks, Check, Condition, Family, Plan};
 
@@ -161,28 +159,6 @@ impl Declared {
                 }
             }
         }
-        for c in &d.constraints {
-            let names = c.value.free_names();
-            check_names(&r, c, &names, &known_params, "parameter")?;
-            if !formula::eval_bool(&c.value, &env).map_err(|e| r.lang_err(c, e))? {
-                let shown: Vec<String> = names
-                    .iter()
-                    .map(|(n, _)| {
-                        format!("{n}={}", env.get(n).map_or("?".into(), |v| v.to_string()))
-                    })
-                    .collect();
-                let at = names.first().map_or(s.model_span, |(n, _)| param_span(n));
-                return Err(s.error_at(
-                    at,
-                    format!(
-                        "the parameters break the constraint `{}` of model `{}` ({})",
-                        c.text,
-                        d.name,
-                        shown.join(", ")
-                    ),
-                ));
-            }
-        }
         // Graphs (the declaration's, then the spec's `[graphs]`), then the named sets.
         let mut known: Vec<String> = known_params.iter().map(|s| s.to_string()).collect();
         for (name, g, _) in &d.graphs {
@@ -190,7 +166,7 @@ impl Declared {
             known.push(name.clone());
         }
         if s.origin.text.contains("graphs") {
-            for (name, g) in spec_graphs(s)? {
+            for (name, g) in spec_graphs(s, &env)? {
                 env.define_graph(&name, g);
                 known.push(name);
             }
@@ -208,6 +184,34 @@ impl Declared {
             let v = lang::sets::eval(&e.value, &env).map_err(|x| r.lang_err(e, x))?;
             env.define(name, v);
             known.push(name.clone());
+        }
+        // Constraints, after graphs and sets: they may say `size(N(k)) == d`.
+        for c in &d.constraints {
+            let names = c.value.free_names();
+            let k: Vec<&str> = known.iter().map(|s| s.as_str()).collect();
+            check_names(&r, c, &names, &k, "parameter, set or graph")?;
+            if !formula::eval_bool(&c.value, &env).map_err(|e| r.lang_err(c, e))? {
+                let shown: Vec<String> = names
+                    .iter()
+                    .filter(|(n, _)| known_params.contains(&n.as_str()))
+                    .map(|(n, _)| {
+                        format!("{n}={}", env.get(n).map_or("?".into(), |v| v.to_string()))
+                    })
+                    .collect();
+                let at = names
+                    .iter()
+                    .find(|(n, _)| known_params.contains(&n.as_str()))
+                    .map_or(s.model_span, |(n, _)| param_span(n));
+                return Err(s.error_at(
+                    at,
+                    format!(
+                        "the parameters break the constraint `{}` of model `{}` ({})",
+                        c.text,
+                        d.name,
+                        shown.join(", ")
+                    ),
+                ));
+            }
         }
         // Roles: the spec's [roles] may rename the declared bases.
         let mut renames = HashMap::new();
@@ -760,86 +764,96 @@ impl Declared {
 
     /// The claimed region at these parameters.
     pub fn optimal_region(&self) -> Result<Region, RegionError> {
-        let Some(region) = &self.decl.region else {
-            return Err(RegionError::Usage(format!(
-                "model `{}` declares no region",
-                self.decl.name
-            )));
-        };
-        let usage = |src: &Src<Expr>, e: lang::LangError| {
-            RegionError::Usage(format!(
-                "`{}`: {}",
-                src.text,
-                e.in_source(&src.text).message
-            ))
-        };
-        if let Some(f) = &region.feasible {
-            if !formula::eval_bool(&f.value, &self.env).map_err(|e| usage(f, e))? {
-                return Ok(Region::Infeasible {
-                    reason: if region.infeasible.is_empty() {
-                        format!("`{}` does not hold", f.text)
-                    } else {
-                        region.infeasible.clone()
-                    },
-                    condition: format!("not ({})", f.text),
-                    latex: format!("\\neg({})", f.text),
-                });
-            }
-        }
-        let mut bounds = Vec::new();
-        for rate in &region.rates {
-            let v: BigRational = formula::eval_rational(&rate.bound.value, &self.env)
-                .map_err(|e| usage(&rate.bound, e))?;
-            let reference = if region.reference.is_empty() {
-                self.decl.name.clone()
-            } else {
-                region.reference.clone()
-            };
-            let mut b = Bound::new(
-                &rate.name,
-                &rate.latex_name,
-                v,
-                &rate.bound.text,
-                &rate.latex,
-                &reference,
-            );
-            if let Some((fp, fq)) = &rate.log_factor {
-                let p = formula::eval_int(&fp.value, &self.env).map_err(|e| usage(fp, e))?;
-                let q = formula::eval_int(&fq.value, &self.env).map_err(|e| usage(fq, e))?;
-                if p < 2 || q < 2 {
-                    return Err(RegionError::Usage(format!(
-                        "log-factor of {}: log {p} / log {q} needs p, q ≥ 2",
-                        rate.name
-                    )));
-                }
-                b = b.with_factor(crate::region::LogFactor {
-                    p: p as u64,
-                    q: q as u64,
-                });
-            }
-            bounds.push(b);
-        }
-        Ok(Region::Feasible {
-            bounds,
-            achievable: vec![],
-            notes: region.notes.clone(),
-            warnings: vec![],
-        })
+        super::region::evaluate(&self.decl, &self.env)
     }
 }
 
 /// Spec-level `[graphs]`.
-fn spec_graphs(s: &Scheme) -> Result<Vec<(String, lang::Graph)>, SpecError> {
+fn spec_graphs(s: &Scheme, env: &Env) -> Result<Vec<(String, lang::Graph)>, SpecError> {
     let r = Reader { origin: &s.origin };
     let doc =
         toml::de::DeTable::parse(&s.origin.text).map_err(|e| r.err(0, e.message().to_string()))?;
-    match doc.get_ref().get("graphs") {
-        Some(v) => Ok(super::graphs(&r, v)?
-            .into_iter()
-            .map(|(n, g, _)| (n, g))
-            .collect()),
-        None => Ok(vec![]),
+    let Some(v) = doc.get_ref().get("graphs") else {
+        return Ok(vec![]);
+    };
+    // A parametric spec may give a graph as a formula of the model's parameters
+    // (`N = "{(k, mod(k, K) + 1) for k in 1..K}"`): evaluate it here, at the spec's values.
+    if let toml::de::DeValue::Table(t) = v.get_ref() {
+        if t.iter().any(|(_, gv)| gv.get_ref().as_str().is_some()) {
+            let mut out = Vec::new();
+            for (gk, gv) in t.iter() {
+                let name = gk.get_ref().to_string();
+                let Some(text) = gv.get_ref().as_str() else {
+                    // An edge list next to a formula: the pairs as written.
+                    let bad = || {
+                        r.err(
+                            gv.span().start,
+                            format!("graph `{name}` is an edge list such as [[1, 2], [2, 3]] or a formula string"),
+                        )
+                    };
+                    let toml::de::DeValue::Array(list) = gv.get_ref() else {
+                        return Err(bad());
+                    };
+                    let mut edges = Vec::new();
+                    for e in list.iter() {
+                        let toml::de::DeValue::Array(pair) = e.get_ref() else {
+                            return Err(bad());
+                        };
+                        let ends: Vec<i64> = pair
+                            .iter()
+                            .filter_map(|x| match x.get_ref() {
+                                toml::de::DeValue::Integer(i) => i.as_str().parse().ok(),
+                                _ => None,
+                            })
+                            .collect();
+                        if ends.len() != 2 || pair.len() != 2 {
+                            return Err(bad());
+                        }
+                        edges.push((ends[0], ends[1]));
+                    }
+                    out.push((name, lang::Graph::from_edges(&edges)));
+                    continue;
+                };
+                let at = gv.span().start + 1;
+                let e = lang::parse_expr(text).map_err(|e| {
+                    let e = e.in_source(text);
+                    r.err(at + e.span.start, format!("graph `{name}`: {}", e.message))
+                })?;
+                let val = lang::sets::eval(&e, env).map_err(|e| {
+                    let e = e.in_source(text);
+                    r.err(at + e.span.start, format!("graph `{name}`: {}", e.message))
+                })?;
+                let mut edges = Vec::new();
+                let items = match &val {
+                    Value::Set(items) => items.clone(),
+                    _ => vec![val.clone()],
+                };
+                for it in &items {
+                    match it {
+                        Value::Tuple(p) | Value::Set(p)
+                            if p.len() == 2 && p[0].as_int().is_some() && p[1].as_int().is_some() =>
+                        {
+                            edges.push((p[0].as_int().unwrap_or(0), p[1].as_int().unwrap_or(0)))
+                        }
+                        _ => {
+                            return Err(r.err(
+                                at,
+                                format!(
+                                    "graph `{name}` must be a set of vertex pairs such as {{(k, mod(k, K) + 1) for k in 1..K}}; `{it}` is not a pair"
+                                ),
+                            ))
+                        }
+                    }
+                }
+                out.push((name, lang::Graph::from_edges(&edges)));
+            }
+            return Ok(out);
+        }
     }
+    Ok(super::graphs(&r, v)?
+        .into_iter()
+        .map(|(n, g, _)| (n, g))
+        .collect())
 }
 
 /// All quantifiers of a family, outermost first.

@@ -14,6 +14,7 @@
 //! and are found by bare name: `model = "summation"`.
 
 pub mod instance;
+pub mod region;
 
 use std::path::{Path, PathBuf};
 
@@ -37,6 +38,26 @@ pub const SHIPPED: &[(&str, &str)] = &[
     (
         "hierarchical",
         include_str!("../../../models/hierarchical.toml"),
+    ),
+    (
+        "decentralized-keys",
+        include_str!("../../../models/decentralized-keys.toml"),
+    ),
+    (
+        "decentralized-groupwise",
+        include_str!("../../../models/decentralized-groupwise.toml"),
+    ),
+    (
+        "hierarchical-groupwise",
+        include_str!("../../../models/hierarchical-groupwise.toml"),
+    ),
+    (
+        "topological",
+        include_str!("../../../models/topological.toml"),
+    ),
+    (
+        "oblivious-server",
+        include_str!("../../../models/oblivious-server.toml"),
     ),
 ];
 
