@@ -46,6 +46,10 @@ enum Command {
         /// instantiated at the new value.
         #[arg(long = "set", value_name = "NAME=VALUE")]
         set: Vec<String>,
+        /// Memory budget, e.g. 8G or 500M (default: 3/4 of the machine's RAM). A run estimated
+        /// not to fit is refused before it starts; fewer worker threads are used if that fits.
+        #[arg(long, value_name = "SIZE")]
+        memory: Option<String>,
         /// Verify a parametric spec at every point of a grid, e.g. 'K=3..8, U=1..K-1, T=0..U-1'.
         #[arg(long, value_name = "GRID", conflicts_with = "shard")]
         grid: Option<String>,
@@ -137,6 +141,7 @@ fn run() -> Result<ExitCode, CliError> {
             report,
             shard: _,
             set,
+            memory: _,
             grid: Some(g),
             ..
         } => {
@@ -156,12 +161,18 @@ fn run() -> Result<ExitCode, CliError> {
             latex,
             shard,
             set,
+            memory,
             grid: None,
         } => cli::verify::verify(
             &ctx,
             &spec,
             &report,
-            cli::verify::Limits { shard, latex, set },
+            cli::verify::Limits {
+                shard,
+                latex,
+                set,
+                memory,
+            },
         ),
         Command::Expand { spec, set, output } => {
             cli::param::expand(&ctx, &spec, &set, output.as_deref())

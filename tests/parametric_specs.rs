@@ -161,7 +161,7 @@ fn zhao_sun_general_expands_to_construct_s_scheme_up_to_formatting() {
             };
             assert_eq!(
                 show(&ours, &mine),
-                show(&theirs, &v.rows),
+                show(&theirs, &theirs.rows(&v.name).unwrap()),
                 "K={k} U={u} T={t}: {}",
                 v.name
             );

@@ -284,7 +284,8 @@ fn active_attack_report_for_six_clients_threshold_four() {
         let mut acc = vec![0u32; s.num_columns];
         for t in &w.combination {
             let (id, j) = row_of(&plan, &t.row);
-            s.field.axpy(&mut acc, t.coef, &plan.blocks.get(id).rows[j]);
+            s.field
+                .axpy(&mut acc, t.coef, &plan.blocks.get(id).dense_row(j));
         }
         assert_eq!(acc, w.reveals_row, "witness is an identity");
         // The combination uses only rows the adversary has: the honest clients' answers of the

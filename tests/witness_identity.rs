@@ -13,9 +13,9 @@ use itsa::verify::{self, Options, Space};
 fn rows_by_label(plan: &verify::Plan, labels: &[String]) -> HashMap<String, Vec<u32>> {
     let mut all: HashMap<String, Vec<u32>> = HashMap::new();
     for b in plan.blocks.iter() {
-        for (label, row) in b.row_labels().into_iter().zip(&b.rows) {
+        for (label, row) in b.row_labels().into_iter().zip(b.dense_rows()) {
             if let Some(old) = all.insert(label.clone(), row.clone()) {
-                assert_eq!(&old, row, "label {label} names two different rows");
+                assert_eq!(old, row, "label {label} names two different rows");
             }
         }
     }

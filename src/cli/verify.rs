@@ -15,6 +15,8 @@ pub struct Limits {
     pub latex: bool,
     /// `--set NAME=VALUE` parameter overrides.
     pub set: Vec<String>,
+    /// `--memory SIZE` (default: a share of the machine's RAM).
+    pub memory: Option<String>,
 }
 
 /// Exit code of a report: 0 verified with consistent rates, else 1.
@@ -38,6 +40,12 @@ pub fn verify(
     args: &ReportArgs,
     limits: Limits,
 ) -> Result<ExitCode, CliError> {
+    let budget = match limits.memory.as_deref() {
+        None => verify::memory::default_budget(),
+        Some(m) => {
+            verify::memory::parse_size(m).map_err(|e| CliError::msg(format!("--memory: {e}")))?
+        }
+    };
     let (text, shown) = super::read_input(spec)?;
     let load = itsa::LoadOptions {
         set: limits.set.clone(),
@@ -63,6 +71,14 @@ pub fn verify(
         format!("{shown}: this model instance"),
     )
     .map_err(|e| CliError::msg(e.to_string()))?;
+    // A shard still builds the whole plan: the estimate counts every check.
+    let workers = verify::memory::fit(&scheme, count, budget)
+        .map_err(|e| CliError::msg(format!("{shown}: {e}")))?;
+    if workers < verify::memory::threads() {
+        ctx.note(&format!(
+            "{shown}: {workers} worker thread(s) fit the memory budget"
+        ));
+    }
     if count > 20_000 && !args.json {
         ctx.tty_note(&format!(
             "{shown}: {count} checks{}; the progress bar shows the rate and the time left",

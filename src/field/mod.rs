@@ -3,9 +3,11 @@
 
 mod echelon;
 pub mod primes;
+mod sparse;
 
-pub use echelon::{Echelon, Reduced};
+pub use echelon::{Echelon, Reduced, RowRef, Scratch, DENSE_WIDTH};
 pub use primes::{is_prime, next_prime_above};
+pub use sparse::SparseRow;
 
 use thiserror::Error;
 
@@ -145,26 +147,35 @@ impl Field {
 
     /// Rank of a list of rows (each of the same length).
     pub fn rank(&self, rows: &[Vec<u32>]) -> usize {
+        let width = rows.first().map_or(0, |r| r.len());
+        let sparse: Vec<SparseRow> = rows.iter().map(|r| SparseRow::from_dense(r)).collect();
+        self.rank_sparse(&sparse, width)
+    }
+
+    /// Rank of sparse rows over `width` columns.
+    pub fn rank_sparse(&self, rows: &[SparseRow], width: usize) -> usize {
         // The rank does not depend on the column order. Pivoting on the rarest columns first
         // keeps elimination local when rows have private columns (e.g. the noise symbols of
         // one first-round set): measured 5.0 s → 0.14 s for the rates and randomness of Zhao–Sun
         // K=12, U=8, T=3 (2442 rows × 2502 columns). All-zero columns are dropped.
-        let width = rows.first().map_or(0, |r| r.len());
         let mut count = vec![0usize; width];
         for r in rows {
-            for (c, &v) in r.iter().enumerate() {
-                count[c] += usize::from(v != 0);
+            for &(c, _) in r.entries() {
+                count[c as usize] += 1;
             }
         }
         let mut cols: Vec<usize> = (0..width).filter(|&c| count[c] > 0).collect();
         cols.sort_by_key(|&c| (count[c], c));
+        let mut position = vec![0u32; width];
+        for (new, &old) in cols.iter().enumerate() {
+            position[old] = new as u32;
+        }
         let mut e = Echelon::new(*self, cols.len(), cols.len());
-        let mut permuted = vec![0u32; cols.len()];
+        let mut permuted = Vec::new();
         for r in rows {
-            for (slot, &c) in permuted.iter_mut().zip(&cols) {
-                *slot = r[c];
-            }
-            e.insert(&permuted);
+            permuted.clear();
+            permuted.extend(r.entries().iter().map(|&(c, v)| (position[c as usize], v)));
+            e.insert_entries(&permuted);
         }
         e.rank()
     }

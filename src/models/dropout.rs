@@ -166,7 +166,7 @@ impl Dropout {
     /// number of symbols sent (the longest over users and announced sets).
     pub fn achieved_rates(&self, s: &Scheme) -> Vec<crate::region::achieved::Achieved> {
         use crate::region::achieved::Achieved;
-        let len = |n: &Name| s.rows(n).map_or(0, |r| r.len());
+        let len = |n: &Name| s.num_rows(n).unwrap_or(0);
         let l = s.input_length as i64;
         let lx = (1..=self.users)
             .map(|k| len(&self.round1.name(&[k], None)))

@@ -562,14 +562,19 @@ pub(crate) fn inputs_match(
 
 /// Keys and randomness must be independent of the inputs: no input column in their rows.
 pub(crate) fn key_only(s: &Scheme, role: &RoleDecl, name: &Name) -> Result<(), SpecError> {
-    let rows = s.rows(name).unwrap_or_default();
-    if let Some(r) = rows.iter().find(|r| s.touches_inputs(r)) {
+    let rows = s.sparse_rows(name).unwrap_or_default();
+    let touches = |r: &&crate::field::SparseRow| {
+        r.entries()
+            .last()
+            .is_some_and(|&(c, _)| c as usize >= s.input_start)
+    };
+    if let Some(r) = rows.iter().find(touches).map(|r| r.to_dense(s.num_columns)) {
         return Err(s.error_at(
             s.span_of(name).unwrap_or(role.span),
             format!(
                 "`{name}` ({}) must be independent of the inputs, but one of its symbols is {}",
                 role.meaning,
-                s.format_row(r)
+                s.format_row(&r)
             ),
         ));
     }
@@ -578,11 +583,11 @@ pub(crate) fn key_only(s: &Scheme, role: &RoleDecl, name: &Name) -> Result<(), S
 
 /// H(names) as a rank, in F_p symbols.
 pub(crate) fn entropy(s: &Scheme, names: &[Name]) -> usize {
-    let rows: Vec<Vec<u32>> = names
+    let rows: Vec<crate::field::SparseRow> = names
         .iter()
-        .flat_map(|n| s.rows(n).unwrap_or_default())
+        .flat_map(|n| s.sparse_rows(n).unwrap_or_default())
         .collect();
-    s.field.rank(&rows)
+    s.field.rank_sparse(&rows, s.num_columns)
 }
 
 /// Randomness accounting of per-user keys: H(key) over the users (labelled `each`) and the
@@ -610,11 +615,8 @@ pub(crate) fn key_accounting(
 
 /// Register a scheme name as a block.
 pub(crate) fn block(s: &Scheme, blocks: &mut Blocks, name: &Name) -> crate::verify::BlockId {
-    blocks.add_named(
-        name.to_string(),
-        s.rows(name).expect("validated instance"),
-        s.row_names(name),
-    )
+    let rows = s.sparse_rows(name).expect("validated instance");
+    blocks.add_sparse_named(name.to_string(), s.num_columns, rows, s.row_names(name))
 }
 
 /// Register the sum of the given input blocks, e.g. `ΣW{1,2}`.
@@ -625,13 +627,16 @@ pub(crate) fn sum_block(
     inputs: &[Name],
 ) -> crate::verify::BlockId {
     let f = s.field;
-    let mut acc = vec![vec![0u32; s.num_columns]; s.input_length];
+    let mut acc = vec![crate::field::SparseRow::default(); s.input_length];
     for n in inputs {
-        for (a, r) in acc.iter_mut().zip(s.rows(n).expect("validated input")) {
-            f.axpy(a, 1, &r);
+        for (a, r) in acc
+            .iter_mut()
+            .zip(s.sparse_rows(n).expect("validated input"))
+        {
+            *a = f.axpy_sparse(a, 1, &r);
         }
     }
-    blocks.add(label, acc)
+    blocks.add_sparse(label, s.num_columns, acc)
 }
 
 /// Apply `--set NAME=VALUE` overrides to the spec's parameters (a value may be a formula of

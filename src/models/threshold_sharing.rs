@@ -444,7 +444,7 @@ pub const SEED_TABLE: &[(&str, &str, &str)] = &[
 
 impl ThresholdSharing {
     fn rows(&self, s: &Scheme, n: &Name) -> usize {
-        s.rows(n).map_or(0, |r| r.len())
+        s.num_rows(n).unwrap_or(0)
     }
 
     /// Field elements one client sends in one aggregation, in the worst case over the online

@@ -12,7 +12,7 @@ pub mod spec;
 
 use std::collections::HashMap;
 
-use crate::field::Field;
+use crate::field::{Field, SparseRow};
 pub use json::{read_json_spec_str, toml_spec_to_json};
 pub use names::{Name, Pattern};
 pub use spec::{read_spec, read_spec_str, SpecError};
@@ -49,11 +49,12 @@ pub struct Source {
     pub span: Span,
 }
 
-/// A named variable: `rows[i]` is the coefficient vector of its i-th symbol.
+/// A named variable: `rows[i]` is the coefficient vector of its i-th symbol, stored sparse
+/// (dense copies: [`Scheme::rows`]).
 #[derive(Debug, Clone)]
 pub struct Variable {
     pub name: Name,
-    pub rows: Vec<Vec<u32>>,
+    pub rows: Vec<SparseRow>,
     /// For a stack of named parts (`R[1] = ["Z[1]", "Y[1]{1,2}"]`): the name of each row,
     /// used in witnesses; empty otherwise (rows are then `R[1](j)`).
     pub row_names: Vec<String>,
@@ -141,11 +142,34 @@ impl Scheme {
         })
     }
 
-    /// The rows of a source or variable.
+    /// The rows of a source or variable, dense (`num_columns` entries each).
     pub fn rows(&self, name: &Name) -> Option<Vec<Vec<u32>>> {
         Some(match self.block(name)? {
             BlockRef::Source(i) => self.source_rows(&self.sources[i]),
+            BlockRef::Variable(i) => self.variables[i]
+                .rows
+                .iter()
+                .map(|r| r.to_dense(self.num_columns))
+                .collect(),
+        })
+    }
+
+    /// The rows of a source or variable, sparse.
+    pub fn sparse_rows(&self, name: &Name) -> Option<Vec<SparseRow>> {
+        Some(match self.block(name)? {
+            BlockRef::Source(i) => {
+                let s = &self.sources[i];
+                (s.start..s.start + s.len).map(SparseRow::unit).collect()
+            }
             BlockRef::Variable(i) => self.variables[i].rows.clone(),
+        })
+    }
+
+    /// Number of symbols (rows) of a source or variable.
+    pub fn num_rows(&self, name: &Name) -> Option<usize> {
+        Some(match self.block(name)? {
+            BlockRef::Source(i) => self.sources[i].len,
+            BlockRef::Variable(i) => self.variables[i].rows.len(),
         })
     }
 

@@ -17,7 +17,7 @@ use super::names::{parse_pattern, Name};
 use super::{
     BlockRef, Expectation, Origin, Param, Role, Scheme, Source, SourceKind, Span, Variable,
 };
-use crate::field::Field;
+use crate::field::{Field, SparseRow};
 
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum SpecError {
@@ -565,7 +565,6 @@ pub fn read_flat_spec_str(text: &str, path: &str) -> Result<Scheme, SpecError> {
         r: &r,
         field,
         sources: &sources,
-        num_columns,
         lookup: &lookup,
         pending: &pending,
         rows: vec![None; pending.len()],
@@ -663,16 +662,14 @@ struct Evaluator<'a, 'v> {
     r: &'a Reader,
     field: Field,
     sources: &'a [Source],
-    num_columns: usize,
     lookup: &'a HashMap<Name, BlockRef>,
     pending: &'a [PendingVar<'v>],
-    rows: Vec<Option<Vec<Vec<u32>>>>,
+    rows: Vec<Option<Vec<SparseRow>>>,
     /// Per resolved variable: the name of each row when it is a stack of named parts.
     names: Vec<Vec<String>>,
     active: Vec<bool>,
     stack: Vec<usize>,
-    /// Dense matrix entries materialised so far (rows × columns), charged to the budget
-    /// before each allocation.
+    /// Nonzero matrix entries materialised so far, charged to the budget before each copy.
     cells: u128,
     budget: crate::budget::Budget,
 }
@@ -751,9 +748,9 @@ impl Evaluator<'_, '_> {
         }
     }
 
-    fn eval(&mut self, e: &Expr, at: &dyn Fn(usize) -> usize) -> Result<Vec<Vec<u32>>, SpecError> {
+    fn eval(&mut self, e: &Expr, at: &dyn Fn(usize) -> usize) -> Result<Vec<SparseRow>, SpecError> {
         let f = self.field;
-        let mut acc: Option<Vec<Vec<u32>>> = None;
+        let mut acc: Option<Vec<SparseRow>> = None;
         for t in &e.terms {
             let c = self
                 .coef(&t.coef)
@@ -768,10 +765,7 @@ impl Evaluator<'_, '_> {
                 } => self.reference(name, *component, at(*offset))?,
             };
             acc = Some(match acc {
-                None => value
-                    .into_iter()
-                    .map(|r| r.into_iter().map(|v| f.mul(v, c)).collect())
-                    .collect(),
+                None => value.iter().map(|r| f.scale_sparse(c, r)).collect(),
                 Some(mut sum) => {
                     if sum.len() != value.len() {
                         return Err(self.r.err(
@@ -784,7 +778,7 @@ impl Evaluator<'_, '_> {
                         ));
                     }
                     for (s, v) in sum.iter_mut().zip(&value) {
-                        f.axpy(s, c, v);
+                        *s = f.axpy_sparse(s, c, v);
                     }
                     sum
                 }
@@ -793,19 +787,15 @@ impl Evaluator<'_, '_> {
         Ok(acc.unwrap_or_default())
     }
 
-    /// Charge `rows` dense rows to the cells budget before they are allocated.
-    fn charge(&mut self, rows: usize, offset: usize) -> Result<(), SpecError> {
-        self.cells = self
-            .cells
-            .saturating_add((rows as u128).saturating_mul(self.num_columns as u128));
+    /// Charge `entries` nonzero matrix entries (rows are sparse) to the cells budget before
+    /// they are copied.
+    fn charge(&mut self, entries: usize, offset: usize) -> Result<(), SpecError> {
+        self.cells = self.cells.saturating_add(entries as u128);
         self.budget
             .charge(
                 crate::budget::Resource::Cells,
                 self.cells,
-                format!(
-                    "evaluating the variables ({} source symbols, i.e. columns, per row)",
-                    self.num_columns
-                ),
+                "evaluating the variables (nonzero entries of their sparse rows)".to_string(),
             )
             .map_err(|e| self.r.err(offset, e.to_string()))
     }
@@ -830,18 +820,14 @@ impl Evaluator<'_, '_> {
         name: &Name,
         component: Option<(u32, u32)>,
         offset: usize,
-    ) -> Result<Vec<Vec<u32>>, SpecError> {
+    ) -> Result<Vec<SparseRow>, SpecError> {
         let rows = match self.lookup.get(name) {
             None => return Err(self.r.err(offset, self.unknown(name))),
             Some(BlockRef::Source(s)) => {
                 let s = &self.sources[*s];
                 self.charge(s.len, offset)?;
                 (0..s.len)
-                    .map(|j| {
-                        let mut r = vec![0; self.num_columns];
-                        r[s.start + j] = 1;
-                        r
-                    })
+                    .map(|j| SparseRow::unit(s.start + j))
                     .collect::<Vec<_>>()
             }
             Some(BlockRef::Variable(j)) => {
@@ -859,8 +845,10 @@ impl Evaluator<'_, '_> {
                     ));
                 }
                 self.resolve(j)?;
-                let n = self.rows[j].as_ref().map_or(0, Vec::len);
-                self.charge(n, offset)?;
+                let nnz = self.rows[j]
+                    .as_ref()
+                    .map_or(0, |r| r.iter().map(SparseRow::nnz).sum());
+                self.charge(nnz, offset)?;
                 self.rows[j].clone().unwrap_or_default()
             }
         };

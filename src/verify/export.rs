@@ -22,7 +22,7 @@ pub fn plan_json(scheme: &Scheme, plan: &Plan) -> Value {
         .blocks
         .list
         .iter()
-        .map(|b| json!({"label": b.label, "rows": b.rows}))
+        .map(|b| json!({"label": b.label, "rows": b.dense_rows()}))
         .collect();
     let checks: Vec<Value> = plan
         .families

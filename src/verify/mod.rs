@@ -19,6 +19,7 @@
 
 pub mod export;
 pub mod latex;
+pub mod memory;
 mod projection;
 mod report;
 pub mod shard;
@@ -29,18 +30,21 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::field::{Echelon, Field};
+use crate::field::{Echelon, Field, RowRef, Scratch, SparseRow};
 use crate::scheme::Scheme;
 pub use report::{render_text, Example, FamilyReport, Report, SetLabel, Verdict};
 pub use witness::{Decoder, Witness};
 
 pub type BlockId = u32;
 
-/// A named block of rows over the scheme's source columns.
+/// A named block of rows over the scheme's source columns, stored as sparse rows (a row of a
+/// Zhao–Sun scheme touches a few dozen of its thousands of columns).
 #[derive(Debug, Clone)]
 pub struct Block {
     pub label: String,
-    pub rows: Vec<Vec<u32>>,
+    pub rows: Vec<SparseRow>,
+    /// Length of a dense row (the scheme's column count).
+    pub width: usize,
     /// The spec's names of the rows, when the block is a stack of named variables.
     pub row_names: Option<Vec<String>>,
 }
@@ -60,6 +64,16 @@ impl Block {
                 .collect()
         }
     }
+
+    /// Row `j` as a dense row of `width` entries.
+    pub fn dense_row(&self, j: usize) -> Vec<u32> {
+        self.rows[j].to_dense(self.width)
+    }
+
+    /// All rows, dense.
+    pub fn dense_rows(&self) -> Vec<Vec<u32>> {
+        (0..self.rows.len()).map(|j| self.dense_row(j)).collect()
+    }
 }
 
 /// The blocks a model's checks refer to; registered once, shared by all checks.
@@ -70,16 +84,30 @@ pub struct Blocks {
 }
 
 impl Blocks {
-    /// Register a block (or return the id of the block with the same label).
+    /// Register a block of dense rows (or return the id of the block with the same label).
     pub fn add(&mut self, label: impl Into<String>, rows: Vec<Vec<u32>>) -> BlockId {
-        self.add_named(label, rows, None)
+        let width = rows.first().map_or(0, |r| r.len());
+        let sparse = rows.iter().map(|r| SparseRow::from_dense(r)).collect();
+        self.add_sparse(label, width, sparse)
     }
 
-    /// [`Blocks::add`] with the spec's names of the rows (see [`Block::row_names`]).
-    pub fn add_named(
+    /// Register a block of sparse rows over `width` columns (or return the id of the block
+    /// with the same label).
+    pub fn add_sparse(
         &mut self,
         label: impl Into<String>,
-        rows: Vec<Vec<u32>>,
+        width: usize,
+        rows: Vec<SparseRow>,
+    ) -> BlockId {
+        self.add_sparse_named(label, width, rows, None)
+    }
+
+    /// [`Blocks::add_sparse`] with the spec's names of the rows (see [`Block::row_labels`]).
+    pub fn add_sparse_named(
+        &mut self,
+        label: impl Into<String>,
+        width: usize,
+        rows: Vec<SparseRow>,
         row_names: Option<Vec<String>>,
     ) -> BlockId {
         let label = label.into();
@@ -92,9 +120,19 @@ impl Blocks {
         self.list.push(Block {
             label,
             rows,
+            width,
             row_names,
         });
         id
+    }
+
+    /// Number of blocks registered.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
     }
 
     pub fn get(&self, id: BlockId) -> &Block {
@@ -185,21 +223,22 @@ impl Default for Options {
     }
 }
 
-/// Echelon bases of the longest shared prefix of block sequences.
+/// The echelon basis of the longest shared prefix of block sequences: one basis, and the rank
+/// after each block of the prefix, so going back to a shorter prefix is a truncation.
 struct PrefixCache {
-    empty: Echelon,
-    stack: Vec<(BlockId, Echelon)>,
+    basis: Echelon,
+    stack: Vec<(BlockId, usize)>,
 }
 
 impl PrefixCache {
     fn new(empty: Echelon) -> Self {
         PrefixCache {
-            empty,
+            basis: empty,
             stack: Vec::new(),
         }
     }
 
-    fn extend(&mut self, seq: &[BlockId], blocks: &Blocks) -> &Echelon {
+    fn extend(&mut self, seq: &[BlockId], blocks: &Blocks) -> &mut Echelon {
         let common = self
             .stack
             .iter()
@@ -207,43 +246,77 @@ impl PrefixCache {
             .take_while(|((b, _), s)| b == *s)
             .count();
         self.stack.truncate(common);
+        self.basis
+            .truncate(self.stack.last().map_or(0, |&(_, rank)| rank));
         for &b in &seq[common..] {
-            let mut e = self.stack.last().map_or(&self.empty, |(_, e)| e).clone();
-            e.insert_all(blocks.get(b).rows.iter().map(|r| r.as_slice()));
-            self.stack.push((b, e));
+            self.basis.insert_sparse(&blocks.get(b).rows);
+            self.stack.push((b, self.basis.rank()));
         }
-        self.stack.last().map_or(&self.empty, |(_, e)| e)
+        &mut self.basis
     }
 }
+
+const NO_POSITION: u32 = u32::MAX;
 
 struct Worker<'a> {
     blocks: &'a Blocks,
     space: Space,
     full: PrefixCache,
     cond: PrefixCache,
+    /// Full-width work bases (decodability residuals, hidden targets), emptied after use.
+    rest: Echelon,
+    scratch: Scratch,
     /// Randomness support of each block, for projecting out private columns.
     supports: &'a [projection::ColSet],
-    /// Randomness support of each row of the cached conditioning basis, and which
-    /// conditioning sequence it was computed for.
-    cond_rows: Vec<projection::ColSet>,
+    /// The conditioning sequence the cached data below were computed for, and the rows of its
+    /// basis that pivot on an input column.
     cond_seq: Vec<BlockId>,
+    input_pivot_rows: Vec<usize>,
     common: Option<CommonBasis>,
+    /// Per-check buffers: seen columns, kept columns, their new positions (`NO_POSITION` for
+    /// dropped columns, reset after each check), own conditioning rows, one gathered row.
+    seen: projection::ColSet,
+    kept: Vec<usize>,
+    position: Vec<u32>,
+    own: Vec<usize>,
+    gathered: Vec<(u32, u32)>,
 }
 
-impl Worker<'_> {
+impl<'a> Worker<'a> {
+    fn new(blocks: &'a Blocks, space: Space, supports: &'a [projection::ColSet]) -> Self {
+        Worker {
+            blocks,
+            space,
+            full: PrefixCache::new(space.empty()),
+            cond: PrefixCache::new(space.empty()),
+            rest: space.empty(),
+            scratch: Scratch::default(),
+            supports,
+            cond_seq: Vec::new(),
+            input_pivot_rows: Vec::new(),
+            common: None,
+            seen: projection::ColSet::new(space.columns),
+            kept: Vec::new(),
+            position: vec![NO_POSITION; space.columns],
+            own: Vec::new(),
+            gathered: Vec::new(),
+        }
+    }
+
     fn evaluate(&mut self, c: &Condition) -> Outcome {
         match c {
             Condition::Decodable { view, target } => {
                 // rk(view, target) − rk(view) is the rank of the target rows' residuals modulo
                 // the view (they vanish on the view's pivots); no copy of the view's basis.
                 let base = self.full.extend(view, self.blocks);
-                let mut rest = Echelon::new(base.field(), base.width(), base.width());
+                self.rest.truncate(0);
                 for &t in target {
                     for r in &self.blocks.get(t).rows {
-                        rest.insert(&base.reduce(r).residual);
+                        base.reduce_into(RowRef::Entries(r.entries()), &mut self.scratch);
+                        self.rest.insert_entries(self.scratch.residual());
                     }
                 }
-                rest.rank() as Outcome
+                self.rest.rank() as Outcome
             }
             Condition::Secure { view, cond } => {
                 if let Some(o) = self.secure_projected(view, cond) {
@@ -257,17 +330,18 @@ impl Worker<'_> {
                 (with_view - known) as Outcome
             }
             Condition::Hidden { view, target } => {
-                let rows = |e: &mut Echelon| {
-                    target
-                        .iter()
-                        .map(|&t| {
-                            e.insert_all(self.blocks.get(t).rows.iter().map(|r| r.as_slice()))
-                        })
-                        .sum::<usize>()
-                };
-                let mut e = self.full.extend(view, self.blocks).clone();
-                let added = rows(&mut e);
-                let alone = rows(&mut self.full.empty.clone());
+                let e = self.full.extend(view, self.blocks);
+                let before = e.rank();
+                let added: usize = target
+                    .iter()
+                    .map(|&t| e.insert_sparse(&self.blocks.get(t).rows))
+                    .sum();
+                e.truncate(before);
+                self.rest.truncate(0);
+                let alone: usize = target
+                    .iter()
+                    .map(|&t| self.rest.insert_sparse(&self.blocks.get(t).rows))
+                    .sum();
                 (alone - added) as Outcome
             }
         }
@@ -276,16 +350,12 @@ impl Worker<'_> {
     /// The security check on the view's columns only (see [`projection`]); `None` when the
     /// cached conditioning basis does not separate the private columns.
     fn secure_projected(&mut self, view: &[BlockId], cond: &[BlockId]) -> Option<Outcome> {
-        let Space {
-            field,
-            columns,
-            input_start,
-        } = self.space;
-        let mut seen = projection::ColSet::new(columns);
+        let input_start = self.space.input_start;
+        self.seen.clear();
         for &b in view {
-            seen.union_with(&self.supports[b as usize]);
+            self.seen.union_with(&self.supports[b as usize]);
         }
-        if (0..input_start).all(|i| seen.contains(i)) {
+        if self.seen.count() == input_start {
             return None;
         }
         // Trailing conditioning blocks inside the view's columns (e.g. a sum of inputs) need no
@@ -294,17 +364,25 @@ impl Worker<'_> {
             - cond
                 .iter()
                 .rev()
-                .take_while(|&&b| self.supports[b as usize].is_subset(&seen))
+                .take_while(|&&b| self.supports[b as usize].is_subset(&self.seen))
                 .count();
         let (cond, extra) = cond.split_at(shared);
         let e = self.cond.extend(cond, self.blocks);
         if self.cond_seq != cond {
-            self.cond_rows = (0..e.rank())
-                .map(|i| projection::ColSet::support(columns, input_start, [e.row(i)]))
+            self.input_pivot_rows = (0..e.rank())
+                .filter(|&i| e.pivot(i) >= input_start)
                 .collect();
             self.cond_seq = cond.to_vec();
             self.common = None;
         }
+        let e = &self.cond.basis;
+        let seen = &self.seen;
+        // A conditioning row that pivots on a seen column or an input must vanish on the
+        // columns no view row touches (then the rows pivoting elsewhere span the projection).
+        let separated = |i: usize| {
+            e.row_entries(i)
+                .all(|(c, _)| c >= input_start || seen.contains(c))
+        };
         // Columns from `q` to the inputs are all seen: rows pivoting there are shared by every
         // check on this conditioning with the same `q`, and so are leading view blocks that
         // stay inside them. Layout: [q..input_start), the check's own columns below q, inputs
@@ -314,34 +392,84 @@ impl Worker<'_> {
             .take_while(|&i| seen.contains(i))
             .last()
             .unwrap_or(input_start);
-        let mut kept: Vec<usize> = (q..input_start).collect();
-        kept.extend(seen.iter().take_while(|&i| i < q));
-        let split = kept.len();
-        kept.extend(input_start..columns);
-        for (i, support) in self.cond_rows.iter().enumerate() {
-            let pivot = e.pivot(i);
-            if (pivot >= input_start || seen.contains(pivot)) && !support.is_subset(&seen) {
-                return None;
+        self.own.clear();
+        for c in seen.iter() {
+            if let Some(i) = e.row_with_pivot(c) {
+                if !separated(i) {
+                    return None;
+                }
+                if c < q {
+                    self.own.push(i);
+                }
             }
         }
+        if !self.input_pivot_rows.iter().all(|&i| separated(i)) {
+            return None;
+        }
+        self.own.sort_unstable();
+        self.kept.clear();
+        self.kept.extend(q..input_start);
+        self.kept.extend(seen.iter().take_while(|&i| i < q));
+        let split = self.kept.len();
+        self.kept.extend(input_start..self.space.columns);
+        for (j, &c) in self.kept.iter().enumerate() {
+            self.position[c] = j as u32;
+        }
+        let outcome = self.projected_outcome(view, extra, q, split);
+        for &c in &self.kept {
+            self.position[c] = NO_POSITION;
+        }
+        Some(outcome)
+    }
+
+    /// The projected computation once `kept` and `position` are set.
+    fn projected_outcome(
+        &mut self,
+        view: &[BlockId],
+        extra: &[BlockId],
+        q: usize,
+        split: usize,
+    ) -> Outcome {
+        let blocks = self.blocks;
+        let supports = self.supports;
+        let e = &self.cond.basis;
+        let position = &self.position;
+        let gathered = &mut self.gathered;
+        let gather = |entries: &mut dyn Iterator<Item = (usize, u32)>,
+                      out: &mut Vec<(u32, u32)>| {
+            out.clear();
+            out.extend(entries.filter_map(|(c, v)| {
+                let j = position[c];
+                (j != NO_POSITION).then_some((j, v))
+            }));
+        };
         let prefix = view
             .iter()
-            .take_while(|&&b| self.supports[b as usize].iter().all(|c| c >= q))
+            .take_while(|&&b| supports[b as usize].iter().all(|c| c >= q))
             .count();
         let (shared_view, own_view) = view.split_at(prefix);
-        let gather = |row: &[u32]| -> Vec<u32> { kept.iter().map(|&c| row[c]).collect() };
-        let key = (q, kept.len(), shared_view.to_vec());
+        let width = self.kept.len();
+        let key = (q, width, shared_view.to_vec());
         if self.common.as_ref().is_none_or(|c| c.key != key) {
-            let mut cond_part = Echelon::with_split(field, kept.len(), kept.len(), split);
-            for i in 0..e.rank() {
-                if e.pivot(i) >= q {
-                    cond_part.push_projected(e, i, &kept);
-                }
+            let field = self.space.field;
+            let mut cond_part = Echelon::with_split(field, width, width, split);
+            let mut rows: Vec<usize> = (q..self.space.input_start)
+                .filter_map(|c| e.row_with_pivot(c))
+                .chain(self.input_pivot_rows.iter().copied())
+                .collect();
+            rows.sort_unstable();
+            for i in rows {
+                gather(&mut e.row_entries(i), gathered);
+                cond_part.push_reduced(gathered);
             }
             let mut full_part = cond_part.clone();
             for &b in shared_view {
-                for r in &self.blocks.get(b).rows {
-                    full_part.insert(&gather(r));
+                for r in &blocks.get(b).rows {
+                    gather(
+                        &mut r.entries().iter().map(|&(c, v)| (c as usize, v)),
+                        gathered,
+                    );
+                    full_part.insert_entries(gathered);
                 }
             }
             self.common = Some(CommonBasis {
@@ -350,26 +478,40 @@ impl Worker<'_> {
                 full: full_part,
             });
         }
-        let common = self.common.as_ref().expect("just built");
+        let common = self.common.as_mut().expect("just built");
         // The check's own rows: conditioning rows pivoting on its own columns, trailing
-        // conditioning blocks, then (for the full span) the rest of the view.
-        let mut own: Vec<Vec<u32>> = (0..e.rank())
-            .filter(|&i| e.pivot(i) < q && seen.contains(e.pivot(i)))
-            .map(|i| gather(e.row(i)))
-            .collect();
-        for &b in extra {
-            own.extend(self.blocks.get(b).rows.iter().map(|r| gather(r)));
+        // conditioning blocks, then (for the full span) the rest of the view. Both shared bases
+        // are extended, read, and truncated back.
+        let (kc, kf) = (common.cond.rank(), common.full.rank());
+        for &i in &self.own {
+            gather(&mut e.row_entries(i), gathered);
+            common.cond.insert_entries(gathered);
+            common.full.insert_entries(gathered);
         }
-        let mut known = common.cond.clone();
-        known.insert_all(own.iter().map(|r| r.as_slice()));
-        let mut full = common.full.clone();
-        full.insert_all(own.iter().map(|r| r.as_slice()));
-        for &b in own_view {
-            for r in &self.blocks.get(b).rows {
-                full.insert(&gather(r));
+        for &b in extra {
+            for r in &blocks.get(b).rows {
+                gather(
+                    &mut r.entries().iter().map(|&(c, v)| (c as usize, v)),
+                    gathered,
+                );
+                common.cond.insert_entries(gathered);
+                common.full.insert_entries(gathered);
             }
         }
-        Some((full.tail_rank() - known.tail_rank()) as Outcome)
+        let known = common.cond.tail_rank();
+        for &b in own_view {
+            for r in &blocks.get(b).rows {
+                gather(
+                    &mut r.entries().iter().map(|&(c, v)| (c as usize, v)),
+                    gathered,
+                );
+                common.full.insert_entries(gathered);
+            }
+        }
+        let with_view = common.full.tail_rank();
+        common.cond.truncate(kc);
+        common.full.truncate(kf);
+        (with_view - known) as Outcome
     }
 }
 
@@ -515,7 +657,7 @@ pub fn part_indices(plan: &Plan, part: Part) -> Vec<usize> {
 pub fn evaluate_one(space: Space, plan: &Plan, check: &Check) -> Outcome {
     let rows = |ids: &[BlockId]| -> Vec<Vec<u32>> {
         ids.iter()
-            .flat_map(|&b| plan.blocks.get(b).rows.iter().cloned())
+            .flat_map(|&b| plan.blocks.get(b).dense_rows())
             .collect()
     };
     let o = match &check.condition {
@@ -537,7 +679,6 @@ pub fn evaluate_part(
     part: Part,
     progress: &crate::progress::Progress,
 ) -> Vec<(usize, Outcome)> {
-    let empty = space.empty();
     // Columns few views touch first (ranks and tail counts do not depend on column order).
     let position = projection::column_order(plan, space.columns, space.input_start);
     let blocks = projection::permute(&plan.blocks, &position);
@@ -556,21 +697,17 @@ pub fn evaluate_part(
     let bar = progress.task("checks", Some(sorted.len() as u64));
     let by_order: Vec<Outcome> = sorted
         .par_chunks(chunk)
-        .map(|part| {
-            let mut w = Worker {
-                blocks: &blocks,
-                space,
-                full: PrefixCache::new(empty.clone()),
-                cond: PrefixCache::new(empty.clone()),
-                supports: &supports,
-                cond_rows: Vec::new(),
-                cond_seq: Vec::new(),
-                common: None,
-            };
-            let out: Vec<Outcome> = part.iter().map(|c| w.evaluate(c)).collect();
-            bar.advance(part.len() as u64);
-            out
-        })
+        // One worker (caches, scratch buffers) per rayon job, reused across its chunks: a
+        // cache is always checked against the sequence asked for, so reuse never changes an
+        // outcome, only how often a basis is rebuilt.
+        .map_init(
+            || Worker::new(&blocks, space, &supports),
+            |w, part| {
+                let out: Vec<Outcome> = part.iter().map(|c| w.evaluate(c)).collect();
+                bar.advance(part.len() as u64);
+                out
+            },
+        )
         .flatten_iter()
         .collect();
     drop(bar);
@@ -683,6 +820,164 @@ mod tests {
         random_plans_agree(100..160, 3);
     }
 
+    /// Rank by plain dense elimination with one `%` per multiply-add: the elimination as it was
+    /// before compressed rows and the u32 kernel, written independently of [`Echelon`].
+    fn dense_reference_rank(p: u64, rows: &[Vec<u32>], cols: std::ops::Range<usize>) -> usize {
+        let mut m: Vec<Vec<u64>> = rows
+            .iter()
+            .map(|r| r[cols.clone()].iter().map(|&v| v as u64).collect())
+            .collect();
+        let width = cols.len();
+        let mut rank = 0;
+        for c in 0..width {
+            let Some(piv) = (rank..m.len()).find(|&i| m[i][c] != 0) else {
+                continue;
+            };
+            m.swap(rank, piv);
+            let inv = Field::new(p).unwrap().inv(m[rank][c] as u32).unwrap() as u64;
+            for v in m[rank].iter_mut() {
+                *v = *v * inv % p;
+            }
+            let pivot_row = m[rank].clone();
+            for (i, row) in m.iter_mut().enumerate() {
+                if i != rank && row[c] != 0 {
+                    let f = row[c];
+                    for (v, &x) in row.iter_mut().zip(&pivot_row) {
+                        *v = (*v + (p - f) * x) % p;
+                    }
+                }
+            }
+            rank += 1;
+        }
+        rank
+    }
+
+    /// Wide random schemes (more columns than a dense basis holds, so the compressed storage
+    /// and the projected path both run; small and large primes, so both kernels run): the
+    /// engine's outcomes equal the dense reference's rank formulas for every check.
+    #[test]
+    fn wide_random_schemes_match_the_dense_reference() {
+        let (mut outcomes, mut projected) = ((0, 0), 0);
+        for seed in 0..8u64 {
+            let mut g = Lcg(1000 + seed);
+            let p = [2u64, 13, 65_537, crate::field::MAX_PRIME][seed as usize % 4];
+            let field = Field::new(p).unwrap();
+            let input_start = crate::field::DENSE_WIDTH + 40 + g.next(40) as usize;
+            let columns = input_start + 4 + g.next(4) as usize;
+            let space = Space {
+                field,
+                columns,
+                input_start,
+            };
+            // Blocks: a few shared "key" columns near the inputs, private noise columns per
+            // block, and input columns; sparse like Zhao–Sun rows.
+            let mut plan = Plan::default();
+            let ids: Vec<BlockId> = (0..14)
+                .map(|i| {
+                    let rows = (0..1 + g.next(3))
+                        .map(|_| {
+                            let mut r = vec![0u32; columns];
+                            for _ in 0..1 + g.next(3) {
+                                r[g.next(input_start as u32) as usize] = 1 + g.next(field.p() - 1);
+                            }
+                            for _ in 0..g.next(3) {
+                                let c = input_start - 1 - g.next(6) as usize;
+                                r[c] = 1 + g.next(field.p() - 1);
+                            }
+                            if g.next(2) == 0 {
+                                let c =
+                                    input_start + g.next((columns - input_start) as u32) as usize;
+                                r[c] = 1 + g.next(field.p() - 1);
+                            }
+                            r
+                        })
+                        .collect();
+                    plan.blocks.add(format!("B{i}"), rows)
+                })
+                .collect();
+            let mut checks = Vec::new();
+            for _ in 0..80 {
+                let pick = |g: &mut Lcg, n: u32| -> Vec<BlockId> {
+                    (0..n).map(|_| ids[g.next(14) as usize]).collect()
+                };
+                let (kind, nv, nt, nc) = (g.next(4), 1 + g.next(5), 1 + g.next(2), g.next(4));
+                let condition = match kind {
+                    0 => Condition::Decodable {
+                        view: pick(&mut g, nv),
+                        target: pick(&mut g, nt),
+                    },
+                    1 => Condition::Hidden {
+                        view: pick(&mut g, nv),
+                        target: pick(&mut g, 1),
+                    },
+                    _ => Condition::Secure {
+                        view: pick(&mut g, nv),
+                        cond: pick(&mut g, nc),
+                    },
+                };
+                checks.push(Check {
+                    sets: vec![],
+                    condition,
+                });
+            }
+            // Sorted so consecutive checks share conditioning prefixes (as models do).
+            checks.sort_by(|a, b| base_key(&a.condition).cmp(&base_key(&b.condition)));
+            plan.families.push(Family {
+                name: "f",
+                description: String::new(),
+                checks,
+                decoders: false,
+            });
+            let got = evaluate(space, &plan, &crate::progress::Progress::none());
+            let supports =
+                projection::block_supports(&plan.blocks, space.columns, space.input_start);
+            let mut w = Worker::new(&plan.blocks, space, &supports);
+            let rows = |ids: &[BlockId]| -> Vec<Vec<u32>> {
+                ids.iter()
+                    .flat_map(|&i| plan.blocks.get(i).dense_rows())
+                    .collect()
+            };
+            let rk = |r: &[Vec<u32>]| dense_reference_rank(p, r, 0..columns);
+            let tail = |r: &[Vec<u32>]| rk(r) - dense_reference_rank(p, r, 0..input_start);
+            for (c, &o) in plan.families[0].checks.iter().zip(&got[0]) {
+                let want = match &c.condition {
+                    Condition::Decodable { view, target } => {
+                        let v = rows(view);
+                        let mut all = v.clone();
+                        all.extend(rows(target));
+                        rk(&all) - rk(&v)
+                    }
+                    Condition::Secure { view, cond } => {
+                        let k = rows(cond);
+                        let mut all = k.clone();
+                        all.extend(rows(view));
+                        let want = tail(&all) - tail(&k);
+                        if let Some(o) = w.secure_projected(view, cond) {
+                            assert_eq!(o as usize, want, "seed {seed}: projected");
+                            projected += 1;
+                        }
+                        want
+                    }
+                    Condition::Hidden { view, target } => {
+                        let v = rows(view);
+                        let t = rows(target);
+                        let mut all = v.clone();
+                        all.extend(t.clone());
+                        rk(&t) - (rk(&all) - rk(&v))
+                    }
+                };
+                assert_eq!(o as usize, want, "seed {seed}: {:?}", c.condition);
+                if want == 0 {
+                    outcomes.0 += 1;
+                } else {
+                    outcomes.1 += 1;
+                }
+            }
+        }
+        assert!(outcomes.0 > 20 && outcomes.1 > 20, "{outcomes:?}");
+        assert!(projected > 50, "projected path used {projected} times");
+    }
+
     /// Random plans compared with from-scratch formulas; an entry is nonzero with probability
     /// 1/`sparsity` (dense when 1).
     fn random_plans_agree(seeds: std::ops::Range<u64>, sparsity: u32) {
@@ -750,22 +1045,13 @@ mod tests {
             let got = evaluate(space, &plan, &crate::progress::Progress::none());
             let rows = |ids: &[BlockId]| -> Vec<Vec<u32>> {
                 ids.iter()
-                    .flat_map(|&i| plan.blocks.get(i).rows.clone())
+                    .flat_map(|&i| plan.blocks.get(i).dense_rows())
                     .collect()
             };
             // The projected path on its own, where it applies, gives the same answers.
             let supports =
                 projection::block_supports(&plan.blocks, space.columns, space.input_start);
-            let mut w = Worker {
-                blocks: &plan.blocks,
-                space,
-                full: PrefixCache::new(space.empty()),
-                cond: PrefixCache::new(space.empty()),
-                supports: &supports,
-                cond_rows: Vec::new(),
-                cond_seq: Vec::new(),
-                common: None,
-            };
+            let mut w = Worker::new(&plan.blocks, space, &supports);
             for (c, &o) in plan.families[0].checks.iter().zip(&got[0]) {
                 if let Condition::Secure { view, cond } = &c.condition {
                     if let Some(p) = w.secure_projected(view, cond) {

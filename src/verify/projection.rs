@@ -15,6 +15,7 @@
 //! depend on the model's structure.
 
 use super::{BlockId, Blocks, Condition, Plan};
+use crate::field::SparseRow;
 
 /// A set of column indices, one bit each.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,17 +34,22 @@ impl ColSet {
     pub fn support<'a>(
         columns: usize,
         limit: usize,
-        rows: impl IntoIterator<Item = &'a [u32]>,
+        rows: impl IntoIterator<Item = &'a SparseRow>,
     ) -> Self {
         let mut s = ColSet::new(columns);
         for r in rows {
-            for (i, &v) in r[..limit].iter().enumerate() {
-                if v != 0 {
-                    s.insert(i);
+            for &(c, _) in r.entries() {
+                if (c as usize) < limit {
+                    s.insert(c as usize);
                 }
             }
         }
         s
+    }
+
+    /// Number of columns in the set.
+    pub fn count(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
     }
 
     pub fn insert(&mut self, i: usize) {
@@ -90,7 +96,7 @@ pub(super) fn block_supports(blocks: &Blocks, columns: usize, input_start: usize
     blocks
         .list
         .iter()
-        .map(|b| ColSet::support(columns, input_start, b.rows.iter().map(|r| r.as_slice())))
+        .map(|b| ColSet::support(columns, input_start, &b.rows))
         .collect()
 }
 
@@ -132,11 +138,12 @@ pub(super) fn permute(blocks: &Blocks, position: &[usize]) -> Blocks {
     let mut out = blocks.clone();
     for b in &mut out.list {
         for r in &mut b.rows {
-            let mut moved = vec![0u32; r.len()];
-            for (old, &v) in r.iter().enumerate() {
-                moved[position[old]] = v;
-            }
-            *r = moved;
+            *r = SparseRow::from_entries(
+                r.entries()
+                    .iter()
+                    .map(|&(c, v)| (position[c as usize] as u32, v))
+                    .collect(),
+            );
         }
     }
     out
@@ -159,7 +166,8 @@ mod tests {
         assert!(b.is_subset(&a) && !a.is_subset(&b));
         b.union_with(&a);
         assert_eq!(a, b);
-        let s = ColSet::support(5, 3, [[0u32, 2, 0, 1, 1].as_slice()]);
+        let s = ColSet::support(5, 3, [&SparseRow::from_dense(&[0u32, 2, 0, 1, 1])]);
+        assert_eq!(s.count(), 1);
         assert_eq!(s.iter().collect::<Vec<_>>(), vec![1]);
     }
 }

@@ -45,12 +45,12 @@ pub struct Witness {
     pub reveals_row: Vec<u32>,
 }
 
-fn rows_and_labels<'a>(blocks: &'a Blocks, ids: &[BlockId]) -> (Vec<&'a [u32]>, Vec<String>) {
+fn rows_and_labels(blocks: &Blocks, ids: &[BlockId]) -> (Vec<Vec<u32>>, Vec<String>) {
     let mut rows = Vec::new();
     let mut labels = Vec::new();
     for &id in ids {
         let b = blocks.get(id);
-        rows.extend(b.rows.iter().map(|r| r.as_slice()));
+        rows.extend(b.dense_rows());
         labels.extend(b.row_labels());
     }
     (rows, labels)

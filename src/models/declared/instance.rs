@@ -1126,13 +1126,15 @@ impl Expander<'_> {
         if let Some(&id) = self.ids.get(n) {
             return Ok(id);
         }
-        let Some(rows) = self.s.rows(n) else {
+        let Some(rows) = self.s.sparse_rows(n) else {
             return Err(r.err(
                 at.offset,
                 format!("`{n}` (from `{}`) is not declared in the spec", at.text),
             ));
         };
-        let id = self.blocks.add(n.to_string(), rows);
+        let id = self
+            .blocks
+            .add_sparse(n.to_string(), self.s.num_columns, rows);
         self.ids.insert(n.clone(), id);
         Ok(id)
     }
