@@ -407,6 +407,8 @@ fn bound(
             .map_err(be)?,
         claim,
         shorten,
+        backend: itsa::bound::Backend::default(),
+        latex: false,
     };
     let r = py.detach(|| itsa::bound::run(&m, &query)).map_err(be)?;
     Ok((
