@@ -221,6 +221,24 @@ fn build(s: &SystemArgs, r: Option<&RobustArgs>) -> Result<System, CodedError> {
         ),
     )
     .map_err(|e| CodedError::Param(e.to_string()))?;
+    // The trace table solves one T × (K + T) system per T-subset of the N workers: charge that
+    // work (in matrix entries touched) before it starts.
+    let t = (s.colluders as u64).min(s.workers as u64);
+    let k_plus_t = (s.data_blocks as u128).saturating_add(s.colluders as u128);
+    itsa::budget::charge(
+        itsa::budget::Resource::Cells,
+        itsa::budget::product(&[
+            itsa::subsets::binomial(s.workers as u64, t),
+            k_plus_t,
+            k_plus_t,
+            (t as u128).max(1),
+        ]),
+        format!(
+            "the trace table of C(N={}, T={}) colluding sets",
+            s.workers, s.colluders
+        ),
+    )
+    .map_err(|e| CodedError::Param(e.to_string()))?;
     let rob = r.map(|r| robust(s, r)).transpose()?;
     System::new(
         s.data_blocks,

@@ -477,7 +477,7 @@ pub fn construct_params(
 ) -> Result<u64, crate::construct::ConstructError> {
     region(servers as u64, users_per_server as u64, colluders as u64)
         .map_err(|e| crate::construct::ConstructError::Parameter(e.to_string()))?;
-    if (servers as i64) * (users_per_server as i64) > MAX_USERS {
+    if (servers as i128) * (users_per_server as i128) > MAX_USERS as i128 {
         return Err(crate::construct::ConstructError::Parameter(format!(
             "--users-per-server: UV = {} users is above the verifier's limit {MAX_USERS}",
             servers as u64 * users_per_server as u64

@@ -189,7 +189,21 @@ impl Declared {
         for c in &d.constraints {
             let names = c.value.free_names();
             let k: Vec<&str> = known.iter().map(|s| s.as_str()).collect();
-            check_names(&r, c, &names, &k, "parameter, set or graph")?;
+            // A name the declaration never defines is most often a graph the spec should give
+            // (`[graphs]`): say so at the spec, where the fix goes.
+            if let Some((n, _)) = names.iter().find(|(n, _)| !k.contains(&n.as_str())) {
+                return Err(s.error_at(
+                    s.model_span,
+                    format!(
+                        "model `{}`: its constraint `{}` uses `{n}`, which is not a parameter, set \
+                         or graph of the declaration, and this spec gives no graph `{n}` (add \
+                         `[graphs] {n} = [[1, 2], …]`; known: {})",
+                        d.name,
+                        c.text,
+                        k.join(", ")
+                    ),
+                ));
+            }
             if !formula::eval_bool(&c.value, &env).map_err(|e| r.lang_err(c, e))? {
                 let shown: Vec<String> = names
                     .iter()
