@@ -231,7 +231,7 @@ fn multi_server_2_2_t1() {
     proved(&r, "2");
     assert_eq!(
         r.paper.unwrap().comparison,
-        "gap: paper − LP bound = 1 (paper above the certified LP bound)"
+        "gap: declared − LP bound = 1 (declared value above the certified LP bound)"
     );
 }
 

@@ -181,14 +181,14 @@ fn compare(paper: &BigRational, bound: Option<&BigRational>, lp: f64) -> String 
         Some(b) => {
             let gap = paper - b;
             let side = if gap.is_positive() {
-                "paper above the certified LP bound"
+                "declared value above the certified LP bound"
             } else {
-                "certified LP bound above the paper's value"
+                "declared value BELOW the certified LP bound: the declared region claims rates the converse excludes"
             };
-            format!("gap: paper − LP bound = {gap} ({side})")
+            format!("gap: declared − LP bound = {gap} ({side})")
         }
         None => format!(
-            "gap: paper − LP value ≈ {:.6} (no certificate)",
+            "gap: declared − LP value ≈ {:.6} (no certificate)",
             approx(paper) - lp
         ),
     }
@@ -259,7 +259,11 @@ pub fn render_text(r: &Report, proof: bool) -> String {
         r.solver, r.solve_seconds, r.lp_value
     );
     if let Some(p) = &r.paper {
-        let _ = writeln!(s, "paper: {} = {} — {}", p.formula, p.value, p.comparison);
+        let _ = writeln!(
+            s,
+            "declared: {} = {} — {}",
+            p.formula, p.value, p.comparison
+        );
     }
     match r.status {
         Status::Proved => {

@@ -1,18 +1,31 @@
-//! The `itsa bound MODEL --param value … --minimize RATE` arguments. The binary prints the
-//! returned text and maps the status to an exit code.
+//! The `itsa bound SPEC --minimize RATE` and `itsa bound MODEL --param value … --minimize RATE`
+//! arguments. The binary prints the returned text and maps the status to an exit code.
 
 use clap::{Args, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use itsa::bound::problem::{Problem, Term};
 use itsa::bound::{lp::Backend, models, region, run_with, symmetry, BoundError, Query, Status};
+use itsa::models::declared::entropy;
 use itsa::progress::Progress;
 use num_rational::BigRational;
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct BoundArgs {
+    /// A spec file (`-` for stdin): the entropy problem of its model's declaration at the
+    /// spec's parameters (variables named as in the spec; rates from the declared region).
+    #[arg(value_name = "SPEC")]
+    pub spec: Option<PathBuf>,
+    /// With SPEC: a parameter of a parametric spec, NAME=VALUE (repeatable).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    #[command(flatten)]
+    pub q: QueryArgs,
+    /// Or one of the built-in entropy problems by name.
     #[command(subcommand)]
-    pub model: BoundModel,
+    pub model: Option<BoundModel>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -107,26 +120,83 @@ pub fn run(ctx: &super::Context, args: &BoundArgs) -> Result<ExitCode, super::Cl
 }
 
 /// Run the command; returns the text to print and the status (for the exit code).
-pub fn compute(args: &BoundArgs, progress: &Progress) -> Result<(String, Status), BoundError> {
-    let (model, q): (Problem, &QueryArgs) = match &args.model {
-        BoundModel::Summation { users, q } => (models::summation(*users)?, q),
-        BoundModel::Dropout {
-            users,
-            min_survivors,
-            colluders,
-            q,
-        } => (models::dropout(*users, *min_survivors, *colluders)?, q),
-        BoundModel::MultiServer {
-            servers,
-            users_per_server,
-            colluders,
-            q,
-        } => (
+pub fn compute(args: &BoundArgs, progress: &Progress) -> Result<(String, Status), super::CliError> {
+    let (model, q): (Problem, &QueryArgs) = match (&args.spec, &args.model) {
+        (Some(spec), None) => return compute_spec(spec, &args.set, &args.q, progress),
+        (None, None) => {
+            return Err(super::CliError::msg(
+                "give a spec file (itsa bound SPEC --minimize RATE) or a built-in model \
+                 (itsa bound summation --users 3 --minimize RZsum)",
+            ))
+        }
+        (_, Some(BoundModel::Summation { users, q })) => (models::summation(*users)?, q),
+        (
+            _,
+            Some(BoundModel::Dropout {
+                users,
+                min_survivors,
+                colluders,
+                q,
+            }),
+        ) => (models::dropout(*users, *min_survivors, *colluders)?, q),
+        (
+            _,
+            Some(BoundModel::MultiServer {
+                servers,
+                users_per_server,
+                colluders,
+                q,
+            }),
+        ) => (
             models::multi_server(*servers, *users_per_server, *colluders)?,
             q,
         ),
     };
-    run_problem(&model, q, progress)
+    Ok(run_problem(&model, q, progress)?)
+}
+
+/// `itsa bound SPEC`: the declaration's entropy problem at the spec's parameters, and the
+/// spec's own rates beside the bound.
+fn compute_spec(
+    spec: &std::path::Path,
+    set: &[String],
+    q: &QueryArgs,
+    progress: &Progress,
+) -> Result<(String, Status), super::CliError> {
+    let load = itsa::LoadOptions {
+        set: set.to_vec(),
+        force: itsa::budget::get().force,
+    };
+    let (scheme, model, _) = if spec.as_os_str() == "-" {
+        let (text, shown) = super::read_input(spec)?;
+        itsa::load_str_with(&text, &shown, &load)?
+    } else {
+        itsa::load_with(spec, &load)?
+    };
+    let declared = entropy::declared_for(&scheme, &model)?;
+    let ep = declared.entropy_problem()?;
+    let (mut text, status) = run_problem(&ep.problem, q, progress)?;
+    if !q.json {
+        let mut extra = String::new();
+        for n in &ep.notes {
+            extra += &format!("  note: {n}\n");
+        }
+        let achieved = declared.achieved_rates(&scheme);
+        if q.region.is_none() && !achieved.is_empty() {
+            let shown: Vec<String> = achieved
+                .iter()
+                .map(|a| format!("{} = {}", a.name, a.value))
+                .collect();
+            extra += &format!(
+                "  {} achieves {} (its correctness and security: itsa verify {})\n",
+                scheme.origin.path,
+                shown.join(", "),
+                scheme.origin.path
+            );
+        }
+        text += &extra;
+    }
+    Ok((text, status))
 }
 
 /// Run a query on any entropy problem (a built-in model or one built from a declaration).

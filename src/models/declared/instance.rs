@@ -23,8 +23,8 @@ pub struct Declared {
     pub decl: Arc<Declaration>,
     /// (symbol, spec name, value) in declaration order.
     pub values: Vec<(String, String, i64)>,
-    env: Env,
-    renames: HashMap<String, String>,
+    pub(super) env: Env,
+    pub(super) renames: HashMap<String, String>,
     checks: u128,
     plan: Arc<Mutex<Option<Plan>>>,
 }
@@ -355,7 +355,7 @@ impl Declared {
     }
 
     /// Instances of a role in its `for` order, with the environment of each.
-    fn instances(
+    pub(super) fn instances(
         &self,
         r: &Reader,
         role: &RoleDecl,
@@ -871,7 +871,7 @@ fn spec_graphs(s: &Scheme, env: &Env) -> Result<Vec<(String, lang::Graph)>, Spec
 }
 
 /// All quantifiers of a family, outermost first.
-fn nest(f: &FamilyDecl) -> Vec<Quantifier> {
+pub(super) fn nest(f: &FamilyDecl) -> Vec<Quantifier> {
     let mut qs = Vec::new();
     for q in &f.quantifiers {
         for x in &q.value {
@@ -891,7 +891,7 @@ fn flat(v: &Value) -> Vec<u32> {
     }
 }
 
-enum Stop {
+pub(super) enum Stop {
     Spec(SpecError),
     Lang(lang::LangError),
 }
@@ -1120,7 +1120,7 @@ fn static_checks(
     Ok(())
 }
 
-fn rename(renames: &HashMap<String, String>, mut n: Name) -> Name {
+pub(super) fn rename(renames: &HashMap<String, String>, mut n: Name) -> Name {
     if let Some(b) = renames.get(&n.base) {
         n.base = b.clone();
     }
@@ -1226,7 +1226,7 @@ impl Expander<'_> {
 
 /// `ΣW{1,2,4}` for W[1] + W[2] + W[4]; `ΣW` for the sum of all inputs (with more indices);
 /// else `Σ(A + B)`.
-fn sum_label(names: &[Name], all_inputs: Option<&[Name]>) -> String {
+pub(super) fn sum_label(names: &[Name], all_inputs: Option<&[Name]>) -> String {
     let Some(first) = names.first() else {
         return "Σ()".into();
     };

@@ -13,6 +13,7 @@
 //! Shipped declarations live in `models/` at the repository root (embedded in the binary)
 //! and are found by bare name: `model = "summation"`.
 
+pub mod entropy;
 pub mod instance;
 pub mod region;
 
