@@ -370,6 +370,45 @@ fn symmetries_are_detected_from_the_indices() {
     assert!(symmetry::detect(&m).is_empty());
 }
 
+/// A ring: user k's message uses the keys Z[k] and Z[k+1] (mod 4). No transposition of two
+/// users maps it onto itself, and neither does the reflection k ↦ 5 − k (it sends X[1]'s
+/// keys {Z1, Z2} to {Z4, Z3}, not X[4]'s {Z4, Z1}); the rotation k ↦ k + 1 does, and is
+/// found: the cyclic group of order 4.
+#[test]
+fn ring_symmetries_are_detected() {
+    use itsa::bound::Ix;
+    let n = 4u32;
+    let mut b = Problem::builder("ring K=4");
+    let w: Vec<u64> = (1..=n)
+        .map(|i| b.var("W", vec![Ix::elem("user", i)]))
+        .collect();
+    let z: Vec<u64> = (1..=n)
+        .map(|i| b.var("Z", vec![Ix::elem("user", i)]))
+        .collect();
+    let x: Vec<u64> = (1..=n)
+        .map(|i| b.var("X", vec![Ix::elem("user", i)]))
+        .collect();
+    let mut groups = w.clone();
+    groups.push(z.iter().fold(0, |a, s| a | s));
+    b.independent(&groups, "inputs and keys");
+    for k in 0..n as usize {
+        let next = (k + 1) % n as usize;
+        b.function(x[k], w[k] | z[k] | z[next], "ring message");
+    }
+    b.rate("RX", x.clone(), None);
+    let m = b.build().unwrap();
+    let gens = symmetry::detect(&m);
+    assert!(!gens.is_empty(), "the rotation is a symmetry");
+    let r = run(&m, &q(&m, "RX", None, None)).unwrap();
+    let order: usize = r
+        .symmetry
+        .split("group of order ")
+        .nth(1)
+        .and_then(|t| t.split(';').next())
+        .map_or(1, |t| t.parse().unwrap());
+    assert_eq!(order, 4, "{}", r.symmetry);
+}
+
 /// `--proof --latex`: an aligned chain that ends in the bound, one step per certificate row.
 #[test]
 fn latex_chain_ends_in_the_bound() {

@@ -95,13 +95,40 @@ fn declared_dropout_reproduces_the_hand_written_lp() {
 
 #[test]
 fn declared_symmetries_come_from_the_index_sets() {
-    // Summation: every user permutation (S_3 from two transpositions).
+    // Summation: every user permutation (S_3: the transpositions (1 2), (2 3), the rotation
+    // and the reflection are all symmetries).
     let d = declared_text(SUMMATION_K3).unwrap();
     let gens = symmetry::detect(&d.problem);
-    assert_eq!(gens.len(), 2, "{gens:?}");
+    assert_eq!(gens.len(), 4, "{gens:?}");
     // Dropout: user swaps act on Y[k]{U1}'s element and subset index together.
     let d = declared("specs/zhao-sun-example1.toml");
-    assert_eq!(symmetry::detect(&d.problem).len(), 2);
+    assert_eq!(symmetry::detect(&d.problem).len(), 4);
+    // Multi-server: `(u, v) in servers x (1..V)` and `u in servers` share the server index
+    // set, so server swaps are found along with user swaps within a server.
+    let d = declared_text(&multi_server_spec()).unwrap();
+    let q = Query::new(&d.problem, "R_ZΣ").unwrap();
+    let r = d.problem.restrict(d.problem.all());
+    let (g, note) = symmetry::group(&r, &q.objective, &symmetry::detect(&d.problem));
+    assert_eq!(g.len(), 8, "{note}");
+}
+
+/// The multi-server parametric spec at U = V = 2, T = 0, as a flat spec.
+fn multi_server_spec() -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_itsa"))
+        .args([
+            "expand",
+            "specs/multi-server-general.toml",
+            "--set",
+            "U=2",
+            "--set",
+            "V=2",
+            "--set",
+            "T=0",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]

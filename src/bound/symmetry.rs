@@ -8,8 +8,10 @@
 //! neighbouring values of each index set (`user`, `server`, …) acting on all indices over
 //! that set — and, for an index that follows another in a variable's name (`W[u,v]`), the
 //! same transposition only where the earlier index has a fixed value (users within one
-//! server) — and keeps those that map every variable to a variable and the constraint set
-//! and every rate onto themselves.
+//! server) — plus the rotation and the reflection of each index set's values (the dihedral
+//! symmetries of a ring of relays or users, where no transposition is a symmetry), and keeps
+//! those that map every variable to a variable and the constraint set and every rate onto
+//! themselves.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -62,12 +64,12 @@ fn map_kind(p: &[usize], k: &Kind) -> Kind {
     }
 }
 
-/// A candidate move on indices: swap values `a`, `b` of index set `set`, optionally only in
-/// variables whose index over `within.0` equals `within.1`.
+/// A candidate move on indices: map the values of index set `set` by `map` (a permutation
+/// of its values; values not in it are fixed), optionally only in variables whose index over
+/// `within.0` equals `within.1`.
 struct Swap<'a> {
     set: &'a str,
-    a: u32,
-    b: u32,
+    map: BTreeMap<u32, u32>,
     within: Option<(&'a str, u32)>,
 }
 
@@ -82,15 +84,7 @@ impl Swap<'_> {
                 return v.clone();
             }
         }
-        let t = |x: u32| {
-            if x == self.a {
-                self.b
-            } else if x == self.b {
-                self.a
-            } else {
-                x
-            }
-        };
+        let t = |x: u32| self.map.get(&x).copied().unwrap_or(x);
         let index = v
             .index
             .iter()
@@ -130,25 +124,33 @@ pub fn detect(p: &Problem) -> Vec<Perm> {
     let mut swaps = vec![];
     for (set, vals) in &values {
         let vals: Vec<u32> = vals.iter().copied().collect();
-        for w in vals.windows(2) {
-            swaps.push(Swap {
-                set,
-                a: w[0],
-                b: w[1],
-                within: None,
-            });
+        let n = vals.len();
+        let mut maps: Vec<BTreeMap<u32, u32>> = vals
+            .windows(2)
+            .map(|w| BTreeMap::from([(w[0], w[1]), (w[1], w[0])]))
+            .collect();
+        if n >= 3 {
+            // Rotation v_i -> v_{i+1 mod n} and reflection v_i -> v_{n+1-i}.
+            maps.push((0..n).map(|i| (vals[i], vals[(i + 1) % n])).collect());
+            maps.push((0..n).map(|i| (vals[i], vals[n - 1 - i])).collect());
+        }
+        for map in maps {
             for &(outer, inner) in &nested {
                 if inner == *set {
                     for &o in &values[outer] {
                         swaps.push(Swap {
                             set,
-                            a: w[0],
-                            b: w[1],
+                            map: map.clone(),
                             within: Some((outer, o)),
                         });
                     }
                 }
             }
+            swaps.push(Swap {
+                set,
+                map,
+                within: None,
+            });
         }
     }
     let position: std::collections::HashMap<&str, usize> = p
