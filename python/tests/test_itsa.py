@@ -4,6 +4,7 @@ fails with the right counterexample), located errors, exact region values."""
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import subprocess
 from fractions import Fraction
@@ -339,6 +340,10 @@ def test_rich_display_of_a_verified_report_and_a_region():
 # ---------------------------------------------------------------- bound
 
 
+@pytest.mark.skipif(
+    os.environ.get("ITSA_NO_DEFAULT_FEATURES") == "1",
+    reason="testing a --no-default-features build (ITSA_NO_DEFAULT_FEATURES=1)",
+)
 def test_the_default_build_has_bound():
     # `bound` is a default feature of the binding (pure Rust): `pip install .` has it.
     assert itsa.HAS_BOUND
