@@ -2,10 +2,11 @@
 # CI for the Python package (called by .ci/run after `cargo test`): a fresh venv, the package
 # built by maturin and installed with pip, its pytest suite, and docs/itsa.ipynb executed.
 #
-# The wheel is built with Cargo's dev profile into the shared target/ (the root Cargo.toml is a
-# workspace with python/ as a member), so it reuses the dependencies `cargo test` compiled:
-# measured 19 s for the build on a warm target/ (docs/python.md). A user's `pip install
-# ./python` builds the release profile instead.
+# The package is installed from the repository's root (`pip install .`, the root pyproject.toml),
+# as a user installs it. The wheel is built with Cargo's dev profile into the shared target/
+# (the root Cargo.toml is a workspace with python/ as a member), so it reuses the dependencies
+# `cargo test` compiled (time on a warm target/: docs/python.md). A user's `pip install .`
+# builds the release profile instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,8 +17,10 @@ export PATH="$venv/bin:$PATH" VIRTUAL_ENV="$venv"
 py="$venv/bin/python"
 echo "== python: pip install maturin pytest jsonschema nbclient nbformat ipykernel"
 "$py" -m pip install -q --disable-pip-version-check maturin pytest jsonschema nbclient nbformat ipykernel
-echo "== python: pip install ./python (maturin, dev profile, shared target/)"
-MATURIN_PEP517_ARGS="--profile dev" "$py" -m pip install -q --disable-pip-version-check --no-build-isolation ./python
+echo "== python: pip install . (maturin, dev profile, shared target/)"
+start=$(date +%s)
+MATURIN_PEP517_ARGS="--profile dev" "$py" -m pip install -q --disable-pip-version-check --no-build-isolation .
+echo "wheel built and installed in $(($(date +%s) - start)) s"
 echo "== python: the done-when line"
 verdict=$("$py" -c "import itsa; print(itsa.verify('specs/weng-seed003-printed.toml')['verdict'])")
 echo "itsa.verify('specs/weng-seed003-printed.toml')['verdict'] = $verdict"

@@ -115,10 +115,9 @@ fn pep_is_zero_without_precision_noise_and_positive_with_it() {
 }
 
 #[test]
-fn tradeoff_writes_an_svg() {
+fn tradeoff_plots_without_a_banner_and_takes_the_figure_options() {
     let dir = tempfile::tempdir().unwrap();
-    let svg = dir.path().join("t.svg");
-    let o = lcc(&[
+    let system = [
         "tradeoff",
         "--steps",
         "2",
@@ -140,19 +139,46 @@ fn tradeoff_writes_an_svg() {
         "100",
         "--method",
         "brute",
-        "--plot",
-        svg.to_str().unwrap(),
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    ];
+    let run = |extra: &[&str]| {
+        let mut args = system.to_vec();
+        args.extend(extra);
+        let o = lcc(&args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let svg = dir.path().join("t.svg");
+    let stdout = run(&["--plot", svg.to_str().unwrap()]);
+    assert!(stdout.contains("λ=1"));
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(text.starts_with("<?xml") && text.ends_with("</svg>\n"));
-    assert!(text.contains("floating point"));
-    assert!(String::from_utf8(o.stdout).unwrap().contains("λ=1"));
+    // No title unless asked for; the λ tags beside the points, the assignments in the key.
+    assert!(!text.contains("Privacy") && !text.contains("floating point"));
+    assert!(text.contains(">λ=0<") || text.contains(">λ=0–"), "{text}");
+    assert!(text.contains("MIS bound (bits per entry)"));
+    let key_lines = text.matches(": {").count();
+    assert!((1..=3).contains(&key_lines), "{key_lines} key lines");
+    // --title, --size and a PDF by the extension.
+    let pdf = dir.path().join("t.pdf");
+    run(&[
+        "--plot",
+        pdf.to_str().unwrap(),
+        "--title",
+        "Privacy vs robustness",
+        "--size",
+        "10cmx7cm",
+    ]);
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(String::from_utf8_lossy(&bytes).contains("Privacy vs robustness"));
+    let bad = lcc(&["tradeoff", "--plot", "t.png"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains(".svg, .pdf, .pgf or .tex"));
 }
 
 #[test]

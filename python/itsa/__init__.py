@@ -9,8 +9,8 @@ command line prints with ``--json``, as Python dicts and lists.
 >>> r["verdict"]
 'violated'
 
-Functions: :func:`verify`, :func:`region`, :func:`construct`, and :func:`bound` when the
-native module was built with the ``bound`` feature (:data:`HAS_BOUND`). Errors are
+Functions: :func:`verify`, :func:`region`, :func:`construct` and :func:`bound` (the
+Shannon-type LP bound; in every default build, :data:`HAS_BOUND`). Errors are
 :class:`SpecError` (located: ``.path``, ``.line``, ``.col``), :class:`ParameterError`,
 :class:`ConstructionError` and :class:`BoundError`, all subclasses of :class:`ItsaError`.
 See docs/python.md.
@@ -211,7 +211,7 @@ class Construction(Report):
 class BoundReport(_JsonResult):
     """A Shannon-type LP bound with its exact certificate: the JSON of ``itsa bound --json``.
 
-    ``b["status"]`` is ``"proved"`` or ``"not-provable"``; ``b["bound"]`` the certified
+    ``b["status"]`` is ``"proved"``, ``"not_provable"`` or ``"not_verified"``; ``b["bound"]`` the certified
     exact bound as a string (:attr:`value` as a Fraction); ``b.proof`` the proof text.
     """
 
@@ -384,13 +384,21 @@ def bound(
     """Shannon-type LP lower bound on a rate, with an exactly verified certificate.
 
     ``itsa.bound("summation", users=3, minimize="RZsum")`` as ``itsa bound ... --json``
-    (docs/bounds.md). Needs the native module built with the ``bound`` feature
-    (:data:`HAS_BOUND`); otherwise raises :class:`BoundError` saying how to build it.
+    (docs/bounds.md): ``b["status"] == "proved"``, ``b.value == Fraction(2)``, the certificate
+    in ``b["proof"]`` (rows with exact ``weight``, ``row`` and ``kind``) and as text in
+    ``b.proof``. ``claim=`` asks for a given value: a false one is ``"not_provable"`` (the LP
+    optimum ``b["lp_value"]`` is below it), a result like the CLI's exit 1, not an exception.
+    ``restrict=`` keeps only some variables, ``shorten=True`` looks for a shorter certificate.
+    Models: ``summation`` (``users``), ``dropout`` (``users``, ``min_survivors``,
+    ``colluders``), ``multi-server`` (``servers``, ``users_per_server``, ``colluders``). A bad
+    model, parameter or variable name raises :class:`ParameterError` or :class:`BoundError`
+    with the message. The pure-Rust LP solver is built in by default (:data:`HAS_BOUND`); a
+    build with ``--no-default-features`` raises :class:`BoundError` saying so.
     """
     if not HAS_BOUND:
         raise BoundError(
-            "itsa was built without the `bound` feature (the HiGHS LP solver, C++): reinstall with "
-            "pip install ./python --config-settings=build-args='--features bound'"
+            "itsa was built without the `bound` feature (built with --no-default-features): "
+            "reinstall with the default features, `pip install .` at the repository's root"
         )
     claim_text = None if claim is None else str(claim)
     data, text, proof = _itsa.bound(

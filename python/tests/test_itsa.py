@@ -4,6 +4,7 @@ fails with the right counterexample), located errors, exact region values."""
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import subprocess
 from fractions import Fraction
@@ -339,14 +340,79 @@ def test_rich_display_of_a_verified_report_and_a_region():
 # ---------------------------------------------------------------- bound
 
 
-@pytest.mark.skipif(not itsa.HAS_BOUND, reason="built without the `bound` feature")
-def test_bound_summation():
+@pytest.mark.skipif(
+    os.environ.get("ITSA_NO_DEFAULT_FEATURES") == "1",
+    reason="testing a --no-default-features build (ITSA_NO_DEFAULT_FEATURES=1)",
+)
+def test_the_default_build_has_bound():
+    # `bound` is a default feature of the binding (pure Rust): `pip install .` has it.
+    assert itsa.HAS_BOUND
+    assert callable(getattr(itsa._itsa, "bound", None))
+
+
+needs_bound = pytest.mark.skipif(not itsa.HAS_BOUND, reason="built without the `bound` feature")
+
+
+@needs_bound
+def test_bound_summation_is_proved_with_an_exact_certificate():
     b = itsa.bound("summation", users=3, minimize="RZsum")
+    assert isinstance(b, itsa.BoundReport)
+    assert b["schema_version"] and b["model"].startswith("summation")
     assert b["status"] == "proved"
-    assert b.value == Fraction(2)
+    assert b["bound"] == "2" and b.value == Fraction(2)
+    assert abs(b["lp_value"] - 2.0) < 1e-6
+    assert b["certificate_method"]
+    # The certificate: rows with exact weights, of the three kinds; the inequalities
+    # (Shannon's elemental ones and the rate row) with positive weights, model equalities
+    # with either sign; the rate row RZsum − H(Z1,Z2,Z3) ≥ 0 weighted 1.
+    rows = b["proof"]
+    assert rows, "a proved bound has its certificate rows"
+    assert {r["kind"] for r in rows} == {"elemental", "model", "rate"}
+    for r in rows:
+        w = Fraction(r["weight"])
+        assert w != 0
+        if r["kind"] != "model":
+            assert w > 0 and "≥ 0" in r["row"], r
+    rate = [r for r in rows if r["kind"] == "rate"]
+    assert len(rate) == 1 and rate[0]["row"].startswith("RZsum") and rate[0]["weight"] == "1"
+    assert "PROVED" in b.text and "PROVED" in b.proof
+    assert all(r["row"] in b.proof for r in rows)
+    assert "2" in b._repr_html_()
+
+
+@needs_bound
+def test_bound_false_claim_is_not_provable():
+    # H(Z1, Z2, Z3) >= 3 does not follow: the LP optimum is 2 (docs/bounds.md).
+    b = itsa.bound("summation", users=3, minimize="Z[1],Z[2],Z[3]", claim=3)
+    assert b["status"] == "not_provable"
+    assert b["claim"] == "3"
+    assert b["lp_value"] < 3 - 1e-6
+    assert b["bound"] is None or Fraction(b["bound"]) < 3
+    assert "below the claim 3" in b["failure"]
+    assert b["witness_value"] is None or Fraction(b["witness_value"]) < 3
+    assert "PROVED:" not in b.text
+    # The same objective without the claim is proved at its true value.
+    t = itsa.bound("summation", users=3, minimize="Z[1],Z[2],Z[3]", claim=Fraction(2))
+    assert t["status"] == "proved" and t.value == 2
+
+
+@needs_bound
+def test_bound_bad_names_raise_with_the_message():
+    with pytest.raises(itsa.BoundError) as e:
+        itsa.bound("summation", users=3, minimize="Q[9]")
+    assert "Q[9]" in str(e.value)
+    with pytest.raises(itsa.ItsaError) as e:
+        itsa.bound("summation", users=3, minimize="RZsum", restrict="Z[1],Nope")
+    assert "Nope" in str(e.value)
+    with pytest.raises(itsa.ParameterError, match="no bound model 'ring'"):
+        itsa.bound("ring", users=3, minimize="RZsum")
+    with pytest.raises(itsa.ParameterError, match="missing parameter users"):
+        itsa.bound("summation", minimize="RZsum")
+    with pytest.raises(itsa.ParameterError, match="claim"):
+        itsa.bound("summation", users=3, minimize="RZsum", claim="two")
 
 
 @pytest.mark.skipif(itsa.HAS_BOUND, reason="built with the `bound` feature")
 def test_bound_without_the_feature_says_how_to_build_it():
-    with pytest.raises(itsa.BoundError, match="--features bound"):
+    with pytest.raises(itsa.BoundError, match="no-default-features"):
         itsa.bound("summation", users=3, minimize="RZsum")

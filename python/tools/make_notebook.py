@@ -21,7 +21,7 @@ cells = [
         "entropy is a matrix rank, so every correctness and security condition is a rank identity,\n"
         "checked for every dropout, link-failure and collusion pattern the model allows. This\n"
         "notebook calls the Rust engine in-process through the `itsa` Python package\n"
-        "(`pip install ./python`, see docs/python.md). Every result is the JSON of the command\n"
+        "(`pip install .` at the repository's root, see docs/python.md). Every result is the JSON of the command\n"
         "line's `--json`, as a dict, and displays itself as a table."
     ),
     code(

@@ -13,6 +13,7 @@ use itsa::coded::encoding::MisConstants;
 use itsa::coded::localize::Robust;
 use itsa::coded::tradeoff::{self, Method};
 use itsa::coded::{CodedError, Metrics, Objective, System};
+use itsa::region::figure::{scatter_figure, Format, Style};
 
 pub const FLOAT_NOTE: &str = "floating point (f64); P̄e is a seeded Monte Carlo estimate";
 
@@ -135,9 +136,11 @@ pub enum LccCommand {
         /// Greedy: size of the brute-forced initial set (default T).
         #[arg(long)]
         s0: Option<usize>,
-        /// Draw the trade-off as SVG into FILE.
-        #[arg(long, value_name = "FILE.svg")]
+        /// Draw the trade-off into FILE: .svg, .pdf, or .pgf/.tex (PGF/TikZ for LaTeX).
+        #[arg(long, value_name = "FILE")]
         plot: Option<PathBuf>,
+        #[command(flatten)]
+        figure: super::region::FigureArgs,
         #[arg(long)]
         json: bool,
     },
@@ -514,8 +517,23 @@ pub fn run(args: &LccArgs, progress: &Progress) -> Result<Output, CodedError> {
             method,
             s0,
             plot,
+            figure,
             json,
         } => {
+            // The figure options are checked before the (long) sweep runs.
+            let figure_out = match plot {
+                Some(path) => Some((
+                    path,
+                    Format::from_path(path).ok_or_else(|| {
+                        CodedError::Param(format!(
+                            "--plot {}: write the plot to a .svg, .pdf, .pgf or .tex file",
+                            path.display()
+                        ))
+                    })?,
+                    tradeoff_style(figure)?,
+                )),
+                None => None,
+            };
             itsa::budget::charge(
                 itsa::budget::Resource::Points,
                 (*steps as u128).saturating_add(1),
@@ -535,23 +553,11 @@ pub fn run(args: &LccArgs, progress: &Progress) -> Result<Output, CodedError> {
             let bar = progress.task("evaluations", Some((per * (*steps as u128 + 1)) as u64));
             let points = tradeoff::sweep(&system, *steps, *method, s0, Some(&bar))?;
             drop(bar);
-            let r = system
-                .localizer
-                .as_ref()
-                .map(|l| l.robust)
-                .expect("built with the simulator");
-            if let Some(path) = plot {
-                let sub = format!(
-                    "N={} |U|={} K={} T={}, deg f={} A={} σp={} error std={}, {} trials, seed {}, {}",
-                    system.enc.n, system.unreliable, system.enc.k, system.enc.t,
-                    r.degree, r.byzantine, r.sigma_p, r.error_std, r.trials, r.seed,
-                    match method { Method::Brute => "brute force", Method::Greedy => "greedy" }
-                );
-                std::fs::write(path, tradeoff::render_svg(&points, &sub)).map_err(|e| {
-                    CodedError::Io {
-                        path: path.display().to_string(),
-                        source: e,
-                    }
+            if let Some((path, format, style)) = &figure_out {
+                let fig = scatter_figure(&tradeoff::figure(&points), style, *format);
+                std::fs::write(path, fig).map_err(|e| CodedError::Io {
+                    path: path.display().to_string(),
+                    source: e,
                 })?;
             }
             let stdout = if *json {
@@ -599,6 +605,16 @@ fn describe(o: Objective, lambda: f64) -> String {
         Objective::Joint if lambda.is_nan() => format!("Problem 3: {JOINT_NORMALISATION}"),
         Objective::Joint => format!("Problem 3 at λ={lambda}: {JOINT_NORMALISATION}"),
     }
+}
+
+/// The trade-off figure's style: the shared figure options (`--title`, default none;
+/// `--size`, default 12 cm × 9 cm, room for the key of assignments under the plot).
+fn tradeoff_style(f: &super::region::FigureArgs) -> Result<Style, CodedError> {
+    let mut style = f.style().map_err(|e| CodedError::Param(e.to_string()))?;
+    if f.size.is_none() {
+        (style.width, style.height) = (12.0 / 2.54 * 72.0, 9.0 / 2.54 * 72.0);
+    }
+    Ok(style)
 }
 
 fn methods_first_is_brute(s: &[(Search, Vec<Metrics>)]) -> bool {

@@ -1,14 +1,12 @@
 //! Problem 3 over a grid of λ (0 = localization only, 1 = privacy only) and the trade-off
-//! plot: MIS bound against the localization-error probability, one point per distinct
-//! assignment, labelled with its λ range. SVG written by hand in the style of region/svg.rs.
-
-use std::fmt::Write;
+//! plot's data: MIS bound against the localization-error probability, one point per distinct
+//! assignment, tagged with its λ range (drawn by `region::figure::scatter_figure`).
 
 use serde::Serialize;
 
 use super::assign::{self, Search};
 use super::{CodedError, Metrics, Objective, System};
-use crate::region::svg::{escape, nice_step, tick_label};
+use crate::region::figure::{Label, Scatter, ScatterPoint};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Point {
@@ -83,8 +81,11 @@ fn lambda_range(ls: &[f64]) -> String {
     }
 }
 
-/// The trade-off plot: x = P̄_e (with its 95% interval), y = MIS bound in bits.
-pub fn render_svg(points: &[Point], subtitle: &str) -> String {
+/// The trade-off plot's data: x = P̄_e with its 95% interval, y = the MIS bound in bits; one
+/// point per run of consecutive λ with the same assignment, tagged with its λ range, the
+/// assignment listed in the key. Drawn by [`crate::region::figure::scatter_figure`] (SVG, PDF
+/// or PGF, the `--title`/`--size`/font options of the other figures).
+pub fn figure(points: &[Point]) -> Scatter {
     // Group consecutive λ with the same assignment into one labelled point.
     let mut groups: Vec<(Vec<f64>, &Metrics)> = Vec::new();
     for p in points {
@@ -93,133 +94,32 @@ pub fn render_svg(points: &[Point], subtitle: &str) -> String {
             _ => groups.push((vec![p.lambda], &p.metrics)),
         }
     }
-    let est = |m: &Metrics| m.pep.map(|e| (e.p, e.ci95)).unwrap_or((0.0, (0.0, 0.0)));
-    let (w, h) = (900.0, 560.0);
-    let (left, right, top, bottom) = (90.0, w - 40.0, 80.0, h - 70.0);
-    let xmax_raw = groups
+    let points = groups
         .iter()
-        .map(|g| est(g.1).1 .1)
-        .fold(0.0, f64::max)
-        .max(1e-3);
-    let xstep = nice_step(xmax_raw, 8.0);
-    let xmax = (xmax_raw * 1.05 / xstep).ceil() * xstep;
-    let ys: Vec<f64> = groups.iter().map(|g| g.1.mis_bound_bits).collect();
-    let (ylo_raw, yhi_raw) = ys
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &y| {
-            (a.min(y), b.max(y))
-        });
-    let ystep = nice_step((yhi_raw - ylo_raw).max(1.0), 6.0);
-    let ylo = ((ylo_raw - 0.5 * ystep) / ystep).floor() * ystep;
-    let yhi = ((yhi_raw + 0.5 * ystep) / ystep).ceil() * ystep;
-    let px = |x: f64| left + x / xmax * (right - left);
-    let py = |y: f64| bottom - (y - ylo) / (yhi - ylo) * (bottom - top);
-
-    let mut s = String::new();
-    let _ = writeln!(s, r##"<?xml version="1.0" encoding="UTF-8"?>"##);
-    let _ = writeln!(
-        s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="DejaVu Sans, Arial, sans-serif" font-size="13">"##
-    );
-    let _ = writeln!(
-        s,
-        r##"<rect x="0" y="0" width="{w}" height="{h}" fill="white"/>"##
-    );
-    let _ = writeln!(
-        s,
-        r##"<text x="{left}" y="28" font-size="16" font-weight="bold">Privacy vs robustness (Problem 3, λ from 0 to 1) — floating point, Monte Carlo</text>"##
-    );
-    let _ = writeln!(
-        s,
-        r##"<text x="{left}" y="48" font-size="12" fill="#555">{}</text>"##,
-        escape(subtitle)
-    );
-    let mut y = ylo;
-    while y <= yhi + 1e-9 {
-        let _ = writeln!(
-            s,
-            r##"<line x1="{left}" y1="{0:.2}" x2="{right}" y2="{0:.2}" stroke="#ddd"/><text x="{1:.2}" y="{2:.2}" text-anchor="end">{3}</text>"##,
-            py(y),
-            left - 8.0,
-            py(y) + 4.0,
-            tick_label(y)
-        );
-        y += ystep;
-    }
-    let mut x = 0.0;
-    while x <= xmax + 1e-12 {
-        let _ = writeln!(
-            s,
-            r##"<line x1="{0:.2}" y1="{bottom}" x2="{0:.2}" y2="{1:.2}" stroke="#000"/><text x="{0:.2}" y="{2:.2}" text-anchor="middle">{3}</text>"##,
-            px(x),
-            bottom + 5.0,
-            bottom + 20.0,
-            tick_label(x)
-        );
-        x += xstep;
-    }
-    let _ = writeln!(
-        s,
-        r##"<path d="M {left} {top} V {bottom} H {right}" fill="none" stroke="#000"/>"##
-    );
-    let _ = writeln!(
-        s,
-        r##"<text x="{:.2}" y="{:.2}" text-anchor="middle">average localization-error probability P̄e (Monte Carlo, 95% interval)</text>"##,
-        (left + right) / 2.0,
-        bottom + 45.0
-    );
-    let mid = (top + bottom) / 2.0;
-    let _ = writeln!(
-        s,
-        r##"<text x="24" y="{mid:.2}" text-anchor="middle" transform="rotate(-90 24 {mid:.2})">MIS bound (11), bits per entry</text>"##
-    );
-    let pts: Vec<String> = groups
-        .iter()
-        .map(|g| format!("{:.2},{:.2}", px(est(g.1).0), py(g.1.mis_bound_bits)))
+        .map(|(ls, m)| {
+            let (p, (lo, hi)) = m.pep.map(|e| (e.p, e.ci95)).unwrap_or((0.0, (0.0, 0.0)));
+            let set: Vec<String> = m.set.iter().map(u32::to_string).collect();
+            ScatterPoint {
+                x: p,
+                x_lo: lo,
+                x_hi: hi,
+                y: m.mis_bound_bits,
+                tag: lambda_range(ls),
+                key: format!("{{{}}}", set.join(",")),
+            }
+        })
         .collect();
-    let _ = writeln!(
-        s,
-        r##"<polyline points="{}" fill="none" stroke="#1f77b4" stroke-width="2" stroke-dasharray="6 4"/>"##,
-        pts.join(" ")
-    );
-    for (i, (ls, m)) in groups.iter().enumerate() {
-        let (p, (lo, hi)) = est(m);
-        let (cx, cy) = (px(p), py(m.mis_bound_bits));
-        let _ = writeln!(
-            s,
-            r##"<line x1="{:.2}" y1="{cy:.2}" x2="{:.2}" y2="{cy:.2}" stroke="#d62728" stroke-width="1.5"/>"##,
-            px(lo),
-            px(hi)
-        );
-        let _ = writeln!(
-            s,
-            r##"<circle cx="{cx:.2}" cy="{cy:.2}" r="4.5" fill="#1f77b4"/>"##
-        );
-        let label = format!(
-            "{}: {{{}}}",
-            lambda_range(ls),
-            m.set
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(",")
-        );
-        // Alternate label sides so neighbours do not collide.
-        let (dy, anchor, dx) = if cx > (left + right) / 2.0 {
-            (if i % 2 == 0 { -8.0 } else { 16.0 }, "end", -8.0)
-        } else {
-            (if i % 2 == 0 { -8.0 } else { 16.0 }, "start", 8.0)
-        };
-        let _ = writeln!(
-            s,
-            r##"<text x="{:.2}" y="{:.2}" font-size="11" text-anchor="{anchor}" stroke="white" stroke-width="3" paint-order="stroke">{}</text>"##,
-            cx + dx,
-            cy + dy,
-            escape(&label)
-        );
+    Scatter {
+        x: Label::new(
+            "localization-error probability P_e (Monte Carlo, 95% interval)",
+            "\\text{localization-error probability } \\bar P_e \\text{ (Monte Carlo, 95\\% interval)}",
+        ),
+        y: Label::new(
+            "MIS bound (bits per entry)",
+            "\\text{MIS bound (bits per entry)}",
+        ),
+        points,
     }
-    s.push_str("</svg>\n");
-    s
 }
 
 #[cfg(test)]
@@ -253,9 +153,16 @@ mod tests {
             assert!(w[1].metrics.mis_bound_bits <= w[0].metrics.mis_bound_bits + 1e-9);
             assert!(w[1].metrics.pep.unwrap().p >= w[0].metrics.pep.unwrap().p);
         }
-        let svg = render_svg(&pts, "test");
-        assert!(svg.starts_with("<?xml") && svg.ends_with("</svg>\n"));
-        assert!(svg.contains("λ=0"));
-        assert_eq!(svg, render_svg(&pts, "test"), "deterministic");
+        use crate::region::figure::{scatter_figure, Format, Style};
+        let fig = figure(&pts);
+        assert_eq!(fig.points[0].tag, "λ=0");
+        assert!(fig.points.len() <= 3 && fig.points.last().unwrap().tag.ends_with('1'));
+        let svg = scatter_figure(&fig, &Style::default(), Format::Svg);
+        assert!(svg.starts_with(b"<?xml") && svg.ends_with(b"</svg>\n"));
+        assert_eq!(
+            svg,
+            scatter_figure(&fig, &Style::default(), Format::Svg),
+            "deterministic"
+        );
     }
 }

@@ -104,7 +104,7 @@ pub struct Label {
 }
 
 impl Label {
-    fn new(text: impl Into<String>, latex: impl Into<String>) -> Label {
+    pub fn new(text: impl Into<String>, latex: impl Into<String>) -> Label {
         Label {
             text: text.into(),
             latex: latex.into(),
@@ -561,6 +561,268 @@ pub fn sweep_figure(plot: &super::svg::Plot, style: &Style, format: Format) -> V
     }
 }
 
+/// A labelled scatter plot with a horizontal interval on every point: the `itsa lcc tradeoff
+/// --plot` figure (MIS bound against the localization-error probability, one point per
+/// distinct assignment). Drawn on the same canvas as the other figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scatter {
+    pub x: Label,
+    pub y: Label,
+    pub points: Vec<ScatterPoint>,
+}
+
+/// One point of a [`Scatter`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScatterPoint {
+    pub x: f64,
+    /// The interval drawn as a horizontal bar through the point (e.g. a 95% interval).
+    pub x_lo: f64,
+    pub x_hi: f64,
+    pub y: f64,
+    /// Short tag beside the point (`λ=0.2`), placed where it covers no other tag, point or
+    /// bar.
+    pub tag: String,
+    /// Longer text listed under the plot after the tag (`{4,8,10,…}`); empty: not listed.
+    pub key: String,
+}
+
+/// An axis-aligned box (x0, y0, x1, y1), y upwards.
+type Bbox = (f64, f64, f64, f64);
+
+fn overlap(a: Bbox, b: Bbox) -> f64 {
+    let w = a.2.min(b.2) - a.0.max(b.0);
+    let h = a.3.min(b.3) - a.1.max(b.1);
+    if w > 0.0 && h > 0.0 {
+        w * h
+    } else {
+        0.0
+    }
+}
+
+/// Estimated extent of a text of `chars` characters at `size`, drawn at baseline `y`.
+fn text_box(x: f64, y: f64, chars: usize, size: f64, anchor: Anchor) -> Bbox {
+    let w = 0.58 * size * chars as f64;
+    let x0 = match anchor {
+        Anchor::Start => x,
+        Anchor::Middle => x - w / 2.0,
+        Anchor::End => x - w,
+    };
+    (x0, y - 0.25 * size, x0 + w, y + 0.8 * size)
+}
+
+/// Where each tag goes: for the point `anchors[i]` a tag of `chars[i]` characters at `size`,
+/// tried at eight positions around the point (right-above first, then further out), keeping
+/// the first that stays inside `frame` and covers no earlier tag and no `obstacle`; when none
+/// does, the one with the least covered area. Returns (x, baseline, anchor) per tag.
+fn place_tags(
+    anchors: &[(f64, f64)],
+    chars: &[usize],
+    size: f64,
+    frame: Bbox,
+    obstacles: &[Bbox],
+) -> Vec<(f64, f64, Anchor)> {
+    let mut placed: Vec<Bbox> = Vec::new();
+    let mut out = Vec::new();
+    for (&(x, y), &n) in anchors.iter().zip(chars) {
+        let (d, up, down) = (0.6 * size, 0.65 * size, -0.5 * size - 0.8 * size);
+        let mut candidates = Vec::new();
+        for k in [1.0, 2.2] {
+            candidates.extend([
+                (x + d, y + k * up, Anchor::Start),
+                (x - d, y + k * up, Anchor::End),
+                (x + d, y + down - (k - 1.0) * up, Anchor::Start),
+                (x - d, y + down - (k - 1.0) * up, Anchor::End),
+            ]);
+        }
+        candidates.push((x, y + 2.0 * size, Anchor::Middle));
+        candidates.push((x, y - 2.6 * size, Anchor::Middle));
+        let cost = |&(cx, cy, a): &(f64, f64, Anchor)| {
+            let bb = text_box(cx, cy, n, size, a);
+            let outside = (bb.2 - bb.0) * (bb.3 - bb.1) - overlap(bb, frame);
+            outside
+                + placed
+                    .iter()
+                    .chain(obstacles)
+                    .map(|&o| overlap(bb, o))
+                    .sum::<f64>()
+        };
+        let best = candidates
+            .iter()
+            .find(|c| cost(c) <= 1e-9)
+            .or_else(|| candidates.iter().min_by(|a, b| cost(a).total_cmp(&cost(b))))
+            .copied()
+            .unwrap_or((x + d, y + up, Anchor::Start));
+        placed.push(text_box(best.0, best.1, n, size, best.2));
+        out.push(best);
+    }
+    out
+}
+
+/// Draw a [`Scatter`]: points joined by a dashed line in the given order, each with its bar
+/// and its tag; under the x-axis the key (`tag: key`, one line per point); the title only
+/// when the style has one.
+pub fn scatter_figure(plot: &Scatter, style: &Style, format: Format) -> Vec<u8> {
+    let mut c = Canvas::new(style);
+    let fs = style.font_size;
+    let ts = 0.85 * fs;
+    let keyed: Vec<&ScatterPoint> = plot.points.iter().filter(|p| !p.key.is_empty()).collect();
+    let key_h = keyed.len() as f64 * 1.25 * ts;
+    let top_pad = if style.title.is_some() {
+        2.2 * fs
+    } else {
+        0.8 * fs
+    };
+    let (l, b) = (
+        3.6 * fs,
+        3.0 * fs
+            + if keyed.is_empty() {
+                0.0
+            } else {
+                key_h + 0.6 * fs
+            },
+    );
+    let (r, t) = (style.width - 1.0 * fs, style.height - top_pad);
+    if let Some(title) = &style.title {
+        c.text(
+            (l + r) / 2.0,
+            style.height - 1.3 * fs,
+            &Label::new(title.clone(), latex_escape(title)),
+            fs * 1.1,
+            Anchor::Middle,
+        );
+    }
+    let finite = |v: f64| v.is_finite().then_some(v);
+    let xmax = plot
+        .points
+        .iter()
+        .filter_map(|p| finite(p.x_hi.max(p.x)))
+        .fold(0.0, f64::max);
+    let xmax = if xmax > 0.0 { xmax } else { 1.0 };
+    let xstep = super::svg::nice_step(xmax, 6.0);
+    let x1 = ((xmax * 1.05) / xstep).ceil() * xstep;
+    let (ylo_raw, yhi_raw) = plot
+        .points
+        .iter()
+        .filter_map(|p| finite(p.y))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, z), y| {
+            (a.min(y), z.max(y))
+        });
+    let (ylo_raw, yhi_raw) = if ylo_raw.is_finite() {
+        (ylo_raw, yhi_raw)
+    } else {
+        (0.0, 1.0)
+    };
+    let ystep = super::svg::nice_step((yhi_raw - ylo_raw).max(1.0), 5.0);
+    let mut y0 = ((ylo_raw - 0.6 * ystep) / ystep).floor() * ystep;
+    if ylo_raw >= 0.0 {
+        y0 = y0.max(0.0);
+    }
+    let y1 = ((yhi_raw + 0.6 * ystep) / ystep).ceil() * ystep;
+    let px = |x: f64| l + x / x1 * (r - l);
+    let py = |y: f64| b + (y - y0) / (y1 - y0) * (t - b);
+
+    let mut y = y0;
+    while y <= y1 + 1e-9 {
+        c.line(l, py(y), r, py(y), GRID);
+        let s = super::svg::tick_label(y);
+        c.text(
+            l - 0.5 * fs,
+            py(y) - 0.35 * fs,
+            &Label::new(s.clone(), s),
+            fs,
+            Anchor::End,
+        );
+        y += ystep;
+    }
+    let mut x = 0.0;
+    while x <= x1 + 1e-12 {
+        c.line(px(x), b, px(x), b - 0.3 * fs, AXIS);
+        let s = super::svg::tick_label(x);
+        c.text(
+            px(x),
+            b - 1.3 * fs,
+            &Label::new(s.clone(), s),
+            fs,
+            Anchor::Middle,
+        );
+        x += xstep;
+    }
+    c.line(l, b, r, b, AXIS);
+    c.line(l, b, l, t, AXIS);
+    c.text((l + r) / 2.0, b - 2.6 * fs, &plot.x, fs, Anchor::Middle);
+    c.text(0.9 * fs, (b + t) / 2.0, &plot.y, fs, Anchor::Middle);
+
+    let shown: Vec<&ScatterPoint> = plot
+        .points
+        .iter()
+        .filter(|p| p.x.is_finite() && p.y.is_finite())
+        .collect();
+    let at: Vec<(f64, f64)> = shown.iter().map(|p| (px(p.x), py(p.y))).collect();
+    let line = Stroke {
+        color: PALETTE[4],
+        width: 1.0,
+        dash: &[4.0, 3.0],
+    };
+    c.polyline(&at, line);
+    let bar = Stroke {
+        color: PALETTE[0],
+        width: 1.0,
+        dash: &[],
+    };
+    let mut obstacles: Vec<Bbox> = Vec::new();
+    for (p, &(x, y)) in shown.iter().zip(&at) {
+        let (lo, hi) = (px(p.x_lo.max(0.0)), px(p.x_hi.min(x1)));
+        if hi > lo {
+            c.line(lo, y, hi, y, bar);
+            c.line(lo, y - 0.25 * fs, lo, y + 0.25 * fs, bar);
+            c.line(hi, y - 0.25 * fs, hi, y + 0.25 * fs, bar);
+            obstacles.push((lo, y - 0.25 * fs, hi, y + 0.25 * fs));
+        }
+        c.circle(x, y, 0.3 * fs, true, PALETTE[4]);
+        obstacles.push((x - 0.35 * fs, y - 0.35 * fs, x + 0.35 * fs, y + 0.35 * fs));
+    }
+    // The dashed line too: small boxes along each segment, so no tag sits on it.
+    for w in at.windows(2) {
+        let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+        let steps = ((x1 - x0).hypot(y1 - y0) / (0.4 * fs)).ceil().max(1.0) as usize;
+        for k in 0..=steps {
+            let f = k as f64 / steps as f64;
+            let (x, y) = (x0 + f * (x1 - x0), y0 + f * (y1 - y0));
+            obstacles.push((x - 0.15 * fs, y - 0.15 * fs, x + 0.15 * fs, y + 0.15 * fs));
+        }
+    }
+    let chars: Vec<usize> = shown.iter().map(|p| p.tag.chars().count()).collect();
+    let frame = (l, b, r, t);
+    for (p, (x, y, a)) in shown
+        .iter()
+        .zip(place_tags(&at, &chars, ts, frame, &obstacles))
+    {
+        c.text(
+            x,
+            y,
+            &Label::new(p.tag.clone(), latex_escape(&p.tag)),
+            ts,
+            a,
+        );
+    }
+    // The key: `tag: key`, one line per point, under the x-axis name.
+    for (i, p) in keyed.iter().enumerate() {
+        let line = format!("{}: {}", p.tag, p.key);
+        c.text(
+            l,
+            0.8 * fs + (keyed.len() - 1 - i) as f64 * 1.25 * ts,
+            &Label::new(line.clone(), latex_escape(&line)),
+            ts,
+            Anchor::Start,
+        );
+    }
+    match format {
+        Format::Svg => c.svg().into_bytes(),
+        Format::Pgf => c.pgf().into_bytes(),
+        Format::Pdf => c.pdf(),
+    }
+}
+
 fn band_color(label: &str) -> (u8, u8, u8) {
     if label == "infeasible" {
         (228, 228, 228)
@@ -621,6 +883,7 @@ fn latex_escape(s: &str) -> String {
             '–' => out.push_str("--"),
             '—' => out.push_str("---"),
             'Σ' => out.push_str("$\\Sigma$"),
+            'λ' => out.push_str("$\\lambda$"),
             '×' => out.push_str("$\\times$"),
             c => out.push(c),
         }
@@ -1242,6 +1505,74 @@ mod tests {
         let pgf = String::from_utf8(sweep_figure(&plot, &st, Format::Pgf)).unwrap();
         assert!(pgf.matches(" -- (").count() >= 2);
         assert!(sweep_figure(&plot, &st, Format::Pdf).starts_with(b"%PDF-"));
+    }
+
+    #[test]
+    fn scatter_tags_do_not_overlap_and_the_title_is_optional() {
+        // Five points close together (as the λ points of a trade-off bunch up): every tag
+        // finds a place covering no other tag and no point.
+        let anchors = [
+            (100.0, 100.0),
+            (104.0, 98.0),
+            (108.0, 101.0),
+            (112.0, 99.0),
+            (150.0, 60.0),
+        ];
+        let chars = [5, 9, 5, 7, 5];
+        let size = 8.0;
+        let frame = (40.0, 20.0, 230.0, 160.0);
+        let points: Vec<Bbox> = anchors
+            .iter()
+            .map(|&(x, y)| (x - 3.0, y - 3.0, x + 3.0, y + 3.0))
+            .collect();
+        let at = place_tags(&anchors, &chars, size, frame, &points);
+        let boxes: Vec<Bbox> = at
+            .iter()
+            .zip(chars)
+            .map(|(&(x, y, a), n)| text_box(x, y, n, size, a))
+            .collect();
+        for (i, a) in boxes.iter().enumerate() {
+            assert!(a.0 >= frame.0 && a.2 <= frame.2 && a.1 >= frame.1 && a.3 <= frame.3);
+            for b in &boxes[i + 1..] {
+                assert_eq!(overlap(*a, *b), 0.0, "tags {a:?} and {b:?} overlap");
+            }
+            for p in &points {
+                assert_eq!(overlap(*a, *p), 0.0, "tag {a:?} covers point {p:?}");
+            }
+        }
+        let plot = Scatter {
+            x: Label::new("P_e", "P_e"),
+            y: Label::new("bits", "\\text{bits}"),
+            points: vec![
+                ScatterPoint {
+                    x: 0.03,
+                    x_lo: 0.02,
+                    x_hi: 0.04,
+                    y: 56.4,
+                    tag: "λ=0".into(),
+                    key: "{2,4,5}".into(),
+                },
+                ScatterPoint {
+                    x: 0.15,
+                    x_lo: 0.13,
+                    x_hi: 0.16,
+                    y: 26.2,
+                    tag: "λ=0.6–1".into(),
+                    key: "{4,11,12}".into(),
+                },
+            ],
+        };
+        let mut st = Style::default();
+        let svg = String::from_utf8(scatter_figure(&plot, &st, Format::Svg)).unwrap();
+        assert!(svg.contains(">λ=0.6–1<") && svg.contains("λ=0: {2,4,5}"));
+        assert_eq!(svg.matches("<circle").count(), 2);
+        assert!(!svg.contains("font-size=\"9.90\""), "no title by default");
+        st.title = Some("Privacy vs robustness".into());
+        let svg = String::from_utf8(scatter_figure(&plot, &st, Format::Svg)).unwrap();
+        assert!(svg.contains(">Privacy vs robustness</text>"));
+        let pgf = String::from_utf8(scatter_figure(&plot, &st, Format::Pgf)).unwrap();
+        assert!(pgf.contains("$\\lambda$"));
+        assert!(scatter_figure(&plot, &st, Format::Pdf).starts_with(b"%PDF-"));
     }
 
     #[test]
