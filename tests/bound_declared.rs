@@ -237,6 +237,19 @@ fn cli_bound_spec_proves_the_declared_rate_and_shows_the_achieved_one() {
     ]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("NOT PROVABLE"), "{out}");
+    // JSON: the bound report with the spec's achieved rates.
+    let (code, out, err) = itsa(&[
+        "bound",
+        "specs/summation-K4-T2-zero-sum-keys.toml",
+        "--minimize",
+        "R",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["schema_version"], 1, "{out}");
+    assert_eq!(v["bound"], "1", "{out}");
+    assert_eq!(v["spec"]["achieved"]["R"], "1", "{out}");
 }
 
 #[test]

@@ -176,12 +176,33 @@ fn compute_spec(
     let declared = entropy::declared_for(&scheme, &model)?;
     let ep = declared.entropy_problem()?;
     let (mut text, status) = run_problem(&ep.problem, q, progress)?;
-    if !q.json {
+    let achieved = declared.achieved_rates(&scheme);
+    if q.json {
+        // The bound report, plus what the spec itself achieves and what the LP left out.
+        let mut doc: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| super::CliError::msg(format!("internal: bound JSON: {e}")))?;
+        if let Some(obj) = doc.as_object_mut() {
+            let rates: serde_json::Map<String, serde_json::Value> = achieved
+                .iter()
+                .map(|a| (a.name.to_string(), a.value.to_string().into()))
+                .collect();
+            obj.insert(
+                "spec".into(),
+                serde_json::json!({
+                    "path": scheme.origin.path,
+                    "achieved": rates,
+                    "notes": ep.notes,
+                }),
+            );
+        }
+        text = serde_json::to_string_pretty(&doc)
+            .map_err(|e| super::CliError::msg(format!("internal: bound JSON: {e}")))?
+            + "\n";
+    } else {
         let mut extra = String::new();
         for n in &ep.notes {
             extra += &format!("  note: {n}\n");
         }
-        let achieved = declared.achieved_rates(&scheme);
         if q.region.is_none() && !achieved.is_empty() {
             let shown: Vec<String> = achieved
                 .iter()
