@@ -118,7 +118,10 @@ fn nothing_cites_sections_of_files_outside_the_repository() {
     files(&root.join("src"), "rs", &mut sources);
     files(&root.join("docs"), "md", &mut sources);
     files(&root.join("docs"), "svg", &mut sources);
+    // The notebook's stored outputs are what a reader sees on the web without running it.
+    files(&root.join("docs"), "ipynb", &mut sources);
     files(&root.join("specs"), "toml", &mut sources);
+    files(&root.join("models"), "toml", &mut sources);
     sources.push(root.join("README.md"));
     let mut bad = Vec::new();
     for f in &sources {
