@@ -71,7 +71,7 @@ pub enum BoundModel {
     },
 }
 
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 pub struct QueryArgs {
     /// What to minimise: a rate name (e.g. R2), a comma list of variables for their joint
     /// entropy (e.g. Z[1],Z[2],Z[3]), or a sum of those with '+'.
@@ -175,8 +175,19 @@ fn compute_spec(
     };
     let declared = entropy::declared_for(&scheme, &model)?;
     let ep = declared.entropy_problem()?;
-    let (mut text, status) = run_problem(&ep.problem, q, progress)?;
     let achieved = declared.achieved_rates(&scheme);
+    // A region plot shows the spec's own point beside the outer bound.
+    let mut q = q.clone();
+    if let Some(rates) = &q.region {
+        let value = |n: &str| achieved.iter().find(|a| a.name == n.trim()).map(|a| &a.value);
+        if let [a, b] = rates.split(',').collect::<Vec<_>>().as_slice() {
+            if let (Some(x), Some(y)) = (value(a), value(b)) {
+                q.achieved.push(format!("{}={x},{y}", scheme.origin.path));
+            }
+        }
+    }
+    let q = &q;
+    let (mut text, status) = run_problem(&ep.problem, q, progress)?;
     if q.json {
         // The bound report, plus what the spec itself achieves and what the LP left out.
         let mut doc: serde_json::Value = serde_json::from_str(&text)
