@@ -179,7 +179,12 @@ fn compute_spec(
     // A region plot shows the spec's own point beside the outer bound.
     let mut q = q.clone();
     if let Some(rates) = &q.region {
-        let value = |n: &str| achieved.iter().find(|a| a.name == n.trim()).map(|a| &a.value);
+        let value = |n: &str| {
+            achieved
+                .iter()
+                .find(|a| a.name == n.trim())
+                .map(|a| &a.value)
+        };
         if let [a, b] = rates.split(',').collect::<Vec<_>>().as_slice() {
             if let (Some(x), Some(y)) = (value(a), value(b)) {
                 q.achieved.push(format!("{}={x},{y}", scheme.origin.path));

@@ -436,34 +436,14 @@ pub fn sweep_figure(plot: &super::svg::Plot, style: &Style, format: Format) -> V
         let (a, z) = (px(band.from.max(x0)), px(band.to.min(x1)));
         c.polygon(&[(a, b), (z, b), (z, t), (a, t)], band_color(&band.label));
     }
-    let mut y = 0.0;
-    while y <= y1 + 1e-9 {
-        c.line(l, py(y), r, py(y), GRID);
-        let s = super::svg::tick_label(y);
-        c.text(
-            l - 0.5 * fs,
-            py(y) - 0.35 * fs,
-            &Label::new(s.clone(), s),
-            fs,
-            Anchor::End,
-        );
-        y += ystep;
-    }
-    let mut x = (x0 / xstep).ceil() * xstep;
-    while x <= x1 + 1e-9 {
-        c.line(px(x), b, px(x), b - 0.3 * fs, AXIS);
-        let s = super::svg::tick_label(x);
-        c.text(
-            px(x),
-            b - 1.3 * fs,
-            &Label::new(s.clone(), s),
-            fs,
-            Anchor::Middle,
-        );
-        x += xstep;
-    }
-    c.line(l, b, r, b, AXIS);
-    c.line(l, b, l, t, AXIS);
+    let frame = Frame { l, r, b, t, fs };
+    frame.axes(
+        &mut c,
+        ((x0 / xstep).ceil() * xstep, x1, xstep),
+        (0.0, y1, ystep),
+        &px,
+        &py,
+    );
     c.text(
         (l + r) / 2.0,
         b - 2.6 * fs,
@@ -721,34 +701,8 @@ pub fn scatter_figure(plot: &Scatter, style: &Style, format: Format) -> Vec<u8> 
     let px = |x: f64| l + x / x1 * (r - l);
     let py = |y: f64| b + (y - y0) / (y1 - y0) * (t - b);
 
-    let mut y = y0;
-    while y <= y1 + 1e-9 {
-        c.line(l, py(y), r, py(y), GRID);
-        let s = super::svg::tick_label(y);
-        c.text(
-            l - 0.5 * fs,
-            py(y) - 0.35 * fs,
-            &Label::new(s.clone(), s),
-            fs,
-            Anchor::End,
-        );
-        y += ystep;
-    }
-    let mut x = 0.0;
-    while x <= x1 + 1e-12 {
-        c.line(px(x), b, px(x), b - 0.3 * fs, AXIS);
-        let s = super::svg::tick_label(x);
-        c.text(
-            px(x),
-            b - 1.3 * fs,
-            &Label::new(s.clone(), s),
-            fs,
-            Anchor::Middle,
-        );
-        x += xstep;
-    }
-    c.line(l, b, r, b, AXIS);
-    c.line(l, b, l, t, AXIS);
+    let frame = Frame { l, r, b, t, fs };
+    frame.axes(&mut c, (0.0, x1, xstep), (y0, y1, ystep), &px, &py);
     c.text((l + r) / 2.0, b - 2.6 * fs, &plot.x, fs, Anchor::Middle);
     c.text(0.9 * fs, (b + t) / 2.0, &plot.y, fs, Anchor::Middle);
 
@@ -820,6 +774,58 @@ pub fn scatter_figure(plot: &Scatter, style: &Style, format: Format) -> Vec<u8> 
         Format::Svg => c.svg().into_bytes(),
         Format::Pgf => c.pgf().into_bytes(),
         Format::Pdf => c.pdf(),
+    }
+}
+
+/// A plot's frame in canvas coordinates (left, right, bottom, top) and its font size.
+struct Frame {
+    l: f64,
+    r: f64,
+    b: f64,
+    t: f64,
+    fs: f64,
+}
+
+impl Frame {
+    /// Horizontal grid lines with labels at `y = (from, to, step)`, ticks with labels at
+    /// `x = (from, to, step)`, and the two axis lines.
+    fn axes(
+        &self,
+        c: &mut Canvas,
+        x: (f64, f64, f64),
+        y: (f64, f64, f64),
+        px: &dyn Fn(f64) -> f64,
+        py: &dyn Fn(f64) -> f64,
+    ) {
+        let Frame { l, r, b, t, fs } = *self;
+        let mut v = y.0;
+        while v <= y.1 + 1e-9 {
+            c.line(l, py(v), r, py(v), GRID);
+            let s = super::svg::tick_label(v);
+            c.text(
+                l - 0.5 * fs,
+                py(v) - 0.35 * fs,
+                &Label::new(s.clone(), s),
+                fs,
+                Anchor::End,
+            );
+            v += y.2;
+        }
+        let mut u = x.0;
+        while u <= x.1 + 1e-9 {
+            c.line(px(u), b, px(u), b - 0.3 * fs, AXIS);
+            let s = super::svg::tick_label(u);
+            c.text(
+                px(u),
+                b - 1.3 * fs,
+                &Label::new(s.clone(), s),
+                fs,
+                Anchor::Middle,
+            );
+            u += x.2;
+        }
+        c.line(l, b, r, b, AXIS);
+        c.line(l, b, l, t, AXIS);
     }
 }
 
