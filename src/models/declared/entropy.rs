@@ -277,13 +277,14 @@ impl State<'_> {
         Ok(s)
     }
 
-    fn comprehensions(
+    /// The variable of each part of the comprehensions, in order (an empty sum has none).
+    fn parts(
         &mut self,
         cs: &[Src<Comprehension>],
         env: &mut Env,
         r: &Reader,
-    ) -> Result<Set, BoundError> {
-        let mut out: Set = 0;
+    ) -> Result<Vec<Set>, BoundError> {
+        let mut out = Vec::new();
         for c in cs {
             let mut parts = Vec::new();
             c.value
@@ -293,20 +294,28 @@ impl State<'_> {
                 })
                 .map_err(|e| usage(r.lang_err(c, e).to_string()))?;
             for p in parts {
-                out |= match p {
+                out.push(match p {
                     Part::Name(n) => self.name(&rename(self.renames, n), &c.text)?,
+                    Part::Sum(ns) if ns.is_empty() => continue,
                     Part::Sum(ns) => {
                         let ns: Vec<Name> =
                             ns.into_iter().map(|n| rename(self.renames, n)).collect();
-                        if ns.is_empty() {
-                            continue;
-                        }
                         self.sum(&ns, &c.text)?
                     }
-                };
+                });
             }
         }
         Ok(out)
+    }
+
+    /// All variables of the comprehensions together.
+    fn comprehensions(
+        &mut self,
+        cs: &[Src<Comprehension>],
+        env: &mut Env,
+        r: &Reader,
+    ) -> Result<Set, BoundError> {
+        Ok(self.parts(cs, env, r)?.iter().fold(0, |a, x| a | x))
     }
 }
 
@@ -524,28 +533,8 @@ impl Declared {
             let mut env = self.env.clone();
             let mut failed: Option<BoundError> = None;
             let mut per_assignment = |env: &mut Env, st: &mut State| -> Result<(), BoundError> {
-                let mut parts: Vec<Set> = Vec::new();
-                for c in &rate.of {
-                    // Each instance separately (per-message rates) or all together (joint).
-                    let mut names = Vec::new();
-                    c.value
-                        .for_each(env, &mut |p| {
-                            names.push(p);
-                            Ok(())
-                        })
-                        .map_err(|e| usage(r.lang_err(c, e).to_string()))?;
-                    for p in names {
-                        let one = match p {
-                            Part::Name(n) => st.name(&rename(st.renames, n), &c.text)?,
-                            Part::Sum(ns) => {
-                                let ns: Vec<Name> =
-                                    ns.into_iter().map(|n| rename(st.renames, n)).collect();
-                                st.sum(&ns, &c.text)?
-                            }
-                        };
-                        parts.push(one);
-                    }
-                }
+                // Each instance separately (per-message rates) or all together (joint).
+                let parts = st.parts(&rate.of, env, &r)?;
                 if joint {
                     sets.push(parts.iter().fold(0, |a, x| a | x));
                 } else {
