@@ -3,6 +3,7 @@
 # Usage: bench/psitip/compare.sh [ITSA_BINARY] [PYTHON]
 # Environment: PSITIP_KS=3,4,5 (default 3,4; K=5 takes PSITIP minutes per claim),
 # PSITIP_TIMEOUT=seconds per PSITIP claim (default 1200; reported as "timeout"),
+# PSITIP_RESULTS=file: read PSITIP's lines (claims.py output) from a file instead of running it,
 # SOLVER=clarabel|highs (itsa's LP backend; highs needs a binary built with --features highs).
 # PYTHON needs `pip install --no-deps psitip && pip install numpy scipy ortools`
 # (psitip's pycddlib dependency needs cddlib/GMP headers and is optional: not used here).
@@ -42,7 +43,8 @@ for c in "${claims[@]}"; do
   itsa_v[$name]=$v
 done
 echo -e "claim\titsa\titsa wall s\titsa CPU s\titsa MB\tpsitip\tpsitip wall s\tpsitip CPU s\tpsitip MB\tratio wall\tratio CPU"
-PSITIP_KS="$KS" "$PY" bench/psitip/claims.py | while IFS=$'\t' read -r name verdict wall cpu mb; do
+if [ -n "${PSITIP_RESULTS:-}" ]; then psitip=(cat "$PSITIP_RESULTS"); else psitip=(env PSITIP_KS="$KS" "$PY" bench/psitip/claims.py); fi
+"${psitip[@]}" | while IFS=$'\t' read -r name verdict wall cpu mb; do
   w="${wall%s}"; c="${cpu%s}"
   if [ "$verdict" = timeout ]; then rw="> $(echo "$w / ${itsa_w[$name]}" | bc)"; rc="-"; else
     rw=$(printf "%.1f" "$(echo "$w / ${itsa_w[$name]}" | bc -l)")

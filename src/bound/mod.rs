@@ -122,7 +122,19 @@ pub fn run_with(
     }
     if q.shorten {
         if let Ok(c) = &cert {
-            if let Ok(short) = certificate::shortest(&lp, &solved.duals, &c.bound) {
+            let t = std::time::Instant::now();
+            let short = certificate::shortest(&lp, &solved.duals, &c.bound);
+            if debug {
+                eprintln!(
+                    "[bound] --shorten: {:.2} s, {}",
+                    t.elapsed().as_secs_f64(),
+                    match &short {
+                        Ok(s) => format!("{} rows, bound {}", s.weights.len(), s.bound),
+                        Err(f) => f.reason.clone(),
+                    }
+                );
+            }
+            if let Ok(short) = short {
                 // Keep the shorter certificate only if it verifies and proves as much.
                 if short.bound >= c.bound && short.weights.len() < c.weights.len() {
                     cert = Ok(short);
