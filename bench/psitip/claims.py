@@ -6,7 +6,9 @@ variables, independence, functional dependencies, the sum's properties, correctn
 security. PSITIP checks the implication `constraints >> (objective >= value)` with its
 LP solver (ortools GLOP here). Prints one line per claim: name, verdict, seconds.
 """
+import multiprocessing as mp
 import os
+import resource
 import sys
 import time
 
@@ -72,16 +74,43 @@ def claims(k):
     yield f"summation K={k}: H(Z1..ZK) >= K (false)", r, H(joint(Z)) >= k
 
 
-def main():
-    # PSITIP_KS=3,4,5 for the larger table (K=5: minutes per claim).
-    ks = [int(k) for k in os.environ.get("PSITIP_KS", "3,4").split(",")]
-    todo = [c for k in ks for c in claims(k)]
+def todo(ks):
+    for k in ks:
+        yield from claims(k)
     r, goal = dropout_r2()
-    todo.append(("dropout K=3 U=2 T=0: 2 R2 >= 1 (restricted)", r, goal))
-    for name, r, goal in todo:
+    yield "dropout K=3 U=2 T=0: 2 R2 >= 1 (restricted)", r, goal
+
+
+def check(ks, index, out):
+    """Child process: check claim number `index`, send (verdict, CPU seconds)."""
+    name, r, goal = list(todo(ks))[index]
+    t = time.process_time()
+    ok = bool(r >> goal)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.send(("proved" if ok else "not proved", time.process_time() - t, rss_mb))
+
+
+def main():
+    # PSITIP_KS=3,4,5 for the larger table (K=5: minutes per claim). PSITIP_TIMEOUT: wall
+    # seconds per claim (default 1200); a claim past it is reported as "timeout".
+    ks = [int(k) for k in os.environ.get("PSITIP_KS", "3,4").split(",")]
+    limit = float(os.environ.get("PSITIP_TIMEOUT", "1200"))
+    names = [name for name, _, _ in todo(ks)]
+    ctx = mp.get_context("fork")
+    for index, name in enumerate(names):
+        recv, send = ctx.Pipe(duplex=False)
         t = time.perf_counter()
-        ok = bool(r >> goal)
-        print(f"{name}\t{'proved' if ok else 'not proved'}\t{time.perf_counter() - t:.3f}s", flush=True)
+        child = ctx.Process(target=check, args=(ks, index, send))
+        child.start()
+        if recv.poll(limit):
+            verdict, cpu, rss = recv.recv()
+        else:
+            verdict, cpu, rss = "timeout", float("nan"), float("nan")
+            child.kill()
+        child.join()
+        wall = time.perf_counter() - t
+        # name, verdict, wall seconds, CPU seconds of the check alone, peak RSS (MB)
+        print(f"{name}\t{verdict}\t{wall:.3f}s\t{cpu:.3f}s\t{rss:.0f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,9 @@ use super::lp::{self, Lp};
 /// Duals below this magnitude are treated as zero.
 const SUPPORT_EPS: f64 = 1e-7;
 
+/// Relaxation of the inequality rows in the ranking solve (times 1..2, per row).
+const PERTURBATION: f64 = 1e-5;
+
 #[derive(Clone, Debug)]
 pub struct Certificate {
     /// (row index, weight), weights nonzero.
@@ -39,6 +42,16 @@ pub struct Failure {
 
 /// Turn floating-point duals into an exactly verified certificate, or say why not.
 pub fn certify(lp: &Lp, duals: &[f64]) -> Result<Certificate, Failure> {
+    certify_with(lp, duals, None)
+}
+
+/// [`certify`]; with a backend, a large dual support is ranked for the vertex search by
+/// the duals of one more solve with tie-breaking perturbed rows ([`lp::solve_perturbed`]).
+pub fn certify_with(
+    lp: &Lp,
+    duals: &[f64],
+    backend: Option<lp::Backend>,
+) -> Result<Certificate, Failure> {
     let sign = orientation(lp, duals);
     let y: Vec<f64> = duals.iter().map(|d| d * sign).collect();
     let support: Vec<usize> = (0..y.len()).filter(|&i| y[i].abs() > SUPPORT_EPS).collect();
@@ -54,14 +67,84 @@ pub fn certify(lp: &Lp, duals: &[f64]) -> Result<Certificate, Failure> {
     // holds every row any optimal dual uses, so a vertex found there is optimal for the LP.
     let bound: f64 = support.iter().map(|&i| y[i] * lp.rows[i].rhs as f64).sum();
     let debug = std::env::var_os("ITSA_BOUND_DEBUG").is_some();
-    match lp::vertex_dual(lp, &support, bound, false) {
-        Ok(v) => match exact_vertex(lp, &v, "dual vertex on the support (simplex)") {
-            Ok(c) => return Ok(c),
-            Err(e) if debug => eprintln!("vertex dual on {} rows: {e}", support.len()),
-            Err(_) => {}
-        },
-        Err(e) if debug => eprintln!("vertex dual on {} rows: {e}", support.len()),
-        Err(_) => {}
+    if debug {
+        eprintln!(
+            "[bound] rounded duals on {} rows do not verify; dual vertex search",
+            support.len()
+        );
+    }
+    // A large support (clarabel's dual is dense on a degenerate LP: tens of thousands of rows
+    // at K = 6) makes the simplex slow; a vertex needs at most one row per column, so first
+    // try the rows with the largest float duals (all non-elemental rows included), doubling
+    // until a vertex there proves the LP's value, then the whole support. Any certificate
+    // found is verified exactly, so the choice of rows only affects speed.
+    // Rank by the duals of the perturbed solve when the support is large: they concentrate
+    // on one vertex of the (same) dual polytope; else by the duals themselves.
+    let mut key: Vec<f64> = y.clone();
+    let mut ranked: Vec<usize> = support.clone();
+    if let (Some(b), true) = (backend, support.len() > 2 * lp.cols()) {
+        let t = std::time::Instant::now();
+        if let Ok(p) = lp::solve_perturbed(lp, b, PERTURBATION) {
+            let s = orientation(lp, &p.duals);
+            key = p.duals.iter().map(|d| d * s).collect();
+            let mut extra: Vec<usize> = (0..key.len())
+                .filter(|&i| key[i].abs() > SUPPORT_EPS && y[i].abs() <= SUPPORT_EPS)
+                .collect();
+            ranked.append(&mut extra);
+            if debug {
+                eprintln!(
+                    "[bound] perturbed solve for the ranking: {:.2} s, {} rows above {SUPPORT_EPS}",
+                    t.elapsed().as_secs_f64(),
+                    key.iter().filter(|v| v.abs() > SUPPORT_EPS).count()
+                );
+            }
+        }
+    }
+    ranked.sort_by(|&a, &b| {
+        let elemental = |i: usize| {
+            matches!(
+                lp.rows[i].origin,
+                lp::Origin::Monotone(_) | lp::Origin::Submodular(..)
+            )
+        };
+        elemental(a)
+            .cmp(&elemental(b))
+            .then(key[b].abs().total_cmp(&key[a].abs()))
+    });
+    // The float value is only ~1e-6 accurate (an interior point): a part's vertex is taken
+    // when it reaches the simplest fraction near it, or the value within that accuracy.
+    let target = rationalise(bound, 1000);
+    let slack = 1e-6 * bound.abs().max(1.0);
+    let mut size = lp.cols().max(64);
+    loop {
+        let full = size >= ranked.len();
+        let mut part: Vec<usize> = ranked[..size.min(ranked.len())].to_vec();
+        part.sort_unstable();
+        let t = std::time::Instant::now();
+        let found = lp::vertex_dual(lp, &part, bound, false)
+            .map_err(|e| e.to_string())
+            .and_then(|v| exact_vertex(lp, &v, "dual vertex on the support (simplex)"));
+        if debug {
+            eprintln!(
+                "[bound] vertex search on {} of {} support rows: {:.2} s, {}",
+                part.len(),
+                support.len(),
+                t.elapsed().as_secs_f64(),
+                match &found {
+                    Ok(c) => format!("{} rows, bound {}", c.weights.len(), c.bound),
+                    Err(e) => e.clone(),
+                }
+            );
+        }
+        match found {
+            // On the whole support the vertex is optimal; on a part, only if it proves the
+            // LP's value.
+            Ok(c) if full || c.bound >= target || approx(&c.bound) >= bound - slack => {
+                return Ok(c)
+            }
+            _ if full => break,
+            _ => size *= 2,
+        }
     }
     let solved = solve_on_support(lp, &support, &y).ok_or_else(|| Failure {
         reason: format!(
@@ -86,11 +169,39 @@ pub fn shortest(lp: &Lp, duals: &[f64], bound: &BigRational) -> Result<Certifica
     let support: Vec<usize> = (0..duals.len())
         .filter(|&i| duals[i].abs() > SUPPORT_EPS)
         .collect();
-    let v = lp::vertex_dual(lp, &support, approx(bound), true).map_err(|e| Failure {
+    let target = approx(bound);
+    let v = lp::vertex_dual(lp, &support, target, true).map_err(|e| Failure {
         reason: e.to_string(),
     })?;
-    exact_vertex(lp, &v, "fewest-weight dual (simplex)").map_err(|reason| Failure { reason })
+    let mut best = exact_vertex(lp, &v, "fewest-weight dual (simplex)")
+        .map_err(|reason| Failure { reason })?;
+    // Fewer rows: reweighted ℓ1 (cost 1/(|y_k| + δ) from the last vertex), a few rounds on the
+    // same support; a round's vertex replaces the best only if it verifies exactly, proves
+    // as much and has fewer rows.
+    let mut last = v;
+    for _ in 0..REWEIGHT_ROUNDS {
+        let costs: Vec<f64> = support
+            .iter()
+            .map(|&i| 1.0 / (last[i].abs() + REWEIGHT_DELTA))
+            .collect();
+        let Ok(v) = lp::vertex_dual_weighted(lp, &support, target, true, Some(&costs)) else {
+            break;
+        };
+        if let Ok(c) = exact_vertex(lp, &v, "fewest-row dual (simplex, reweighted ℓ1)") {
+            if c.bound >= *bound && c.weights.len() < best.weights.len() {
+                best = c;
+            } else if c.weights.len() >= best.weights.len() {
+                break;
+            }
+        }
+        last = v;
+    }
+    Ok(best)
 }
+
+/// Rounds of reweighted ℓ1 in [`shortest`], and the δ in its costs 1/(|y| + δ).
+const REWEIGHT_ROUNDS: usize = 4;
+const REWEIGHT_DELTA: f64 = 1e-3;
 
 /// A simplex vertex in floating point → exact weights: rounded, or else re-solved exactly
 /// on the vertex's support (its rows are linearly independent at a vertex, so the exact

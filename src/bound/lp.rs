@@ -493,11 +493,12 @@ fn solver_error(e: ResolutionError) -> BoundError {
     }
 }
 
-/// Add the rows, solve, read values and duals.
+/// Add the rows, solve, read values and duals. `relax`: subtracted from each row's rhs.
 fn solve_model<M>(
     mut model: M,
     lp: &Lp,
     x: &[good_lp::Variable],
+    relax: Option<&[f64]>,
 ) -> Result<(Vec<f64>, Vec<f64>), BoundError>
 where
     M: SolverModel<Error = ResolutionError>,
@@ -507,9 +508,10 @@ where
     let refs: Vec<_> = lp
         .rows
         .iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(i, r)| {
             let e: Expression = r.coefs.iter().map(|&(j, c)| c as f64 * x[j]).sum();
-            let rhs = r.rhs as f64;
+            let rhs = r.rhs as f64 - relax.map_or(0.0, |d| d[i]);
             model.add_constraint(if r.equality { e.eq(rhs) } else { e.geq(rhs) })
         })
         .collect();
@@ -522,6 +524,32 @@ where
 
 /// Minimise in floating point. Duals are the shadow prices of the rows.
 pub fn solve(lp: &Lp, backend: Backend) -> Result<Solved, BoundError> {
+    solve_relaxed(lp, backend, None)
+}
+
+/// [`solve`] with every inequality row relaxed by a small pseudo-random amount
+/// ε·(1 + u_i), u_i ∈ [0, 1): the dual objective gains −Σ ε(1 + u_i)·y_i, which breaks the
+/// ties of a degenerate LP, so the dual optimum is (generically) a single vertex of the
+/// same dual polytope and an interior-point solver's duals concentrate on it. Used only to
+/// rank rows for the certificate's vertex search.
+pub fn solve_perturbed(lp: &Lp, backend: Backend, eps: f64) -> Result<Solved, BoundError> {
+    let relax: Vec<f64> = (0..lp.rows.len())
+        .map(|i| {
+            if lp.rows[i].equality {
+                return 0.0;
+            }
+            // splitmix64 of the row index: deterministic, well spread.
+            let mut z = (i as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^= z >> 31;
+            eps * (1.0 + (z >> 11) as f64 / (1u64 << 53) as f64)
+        })
+        .collect();
+    solve_relaxed(lp, backend, Some(&relax))
+}
+
+fn solve_relaxed(lp: &Lp, backend: Backend, relax: Option<&[f64]>) -> Result<Solved, BoundError> {
     let start = Instant::now();
     let mut vars = ProblemVariables::new();
     // Entropies are free: the elemental inequalities imply h ≥ 0.
@@ -545,7 +573,7 @@ pub fn solve(lp: &Lp, backend: Backend) -> Result<Solved, BoundError> {
                 .tol_gap_rel(1e-8)
                 .tol_feas(1e-8)
                 .max_iter(500);
-            solve_model(model, lp, &x)?
+            solve_model(model, lp, &x, relax)?
         }
         #[cfg(feature = "highs")]
         Backend::Highs => {
@@ -554,6 +582,7 @@ pub fn solve(lp: &Lp, backend: Backend) -> Result<Solved, BoundError> {
                 unsolved.using(highs).set_solver(HighsSolverType::Ipm),
                 lp,
                 &x,
+                relax,
             )?
         }
         #[cfg(not(feature = "highs"))]
@@ -591,6 +620,19 @@ pub fn vertex_dual(
     bound: f64,
     shortest: bool,
 ) -> Result<Vec<f64>, BoundError> {
+    vertex_dual_weighted(lp, support, bound, shortest, None)
+}
+
+/// [`vertex_dual`] with a cost per support row in the weight Σ c_k·|y_k| (1 when `None`):
+/// the reweighted-ℓ1 rounds of the shortest-certificate search.
+pub fn vertex_dual_weighted(
+    lp: &Lp,
+    support: &[usize],
+    bound: f64,
+    shortest: bool,
+    costs: Option<&[f64]>,
+) -> Result<Vec<f64>, BoundError> {
+    let cost = |k: usize| costs.map_or(1.0, |c| c[k]);
     let mut vars = ProblemVariables::new();
     let pos = vars.add_vector(variable().min(0), support.len());
     // Equality rows may carry either sign: y = pos − neg.
@@ -600,9 +642,13 @@ pub fn vertex_dual(
         .collect();
     let weight: Expression = pos
         .iter()
-        .copied()
-        .map(Expression::from)
-        .chain(neg.iter().flatten().copied().map(Expression::from))
+        .enumerate()
+        .map(|(k, &p)| cost(k) * p)
+        .chain(
+            neg.iter()
+                .enumerate()
+                .filter_map(|(k, n)| n.map(|n| cost(k) * n)),
+        )
         .sum();
     let y = |k: usize| -> Expression {
         match neg[k] {

@@ -86,12 +86,55 @@ pub fn run_with(
 ) -> Result<Report, BoundError> {
     let keep = q.keep.unwrap_or(model.all());
     let problem = model.restrict(keep);
+    // ITSA_BOUND_DEBUG=1: phase times on stderr (profiling the larger LPs).
+    let debug = std::env::var_os("ITSA_BOUND_DEBUG").is_some();
+    let start = std::time::Instant::now();
     let lp = lp::build(&problem, &q.objective, generators)?;
+    if debug {
+        eprintln!(
+            "[bound] LP built: {} columns, {} rows ({} generated), {:.2} s",
+            lp.cols(),
+            lp.rows.len(),
+            lp.generated_rows,
+            start.elapsed().as_secs_f64()
+        );
+    }
     let solved = lp::solve(&lp, q.backend)?;
-    let mut cert = certificate::certify(&lp, &solved.duals);
+    if debug {
+        eprintln!(
+            "[bound] {} solve: {:.2} s, value {}",
+            q.backend.name(),
+            solved.seconds,
+            solved.value
+        );
+    }
+    let t = std::time::Instant::now();
+    let mut cert = certificate::certify_with(&lp, &solved.duals, Some(q.backend));
+    if debug {
+        eprintln!(
+            "[bound] certificate: {:.2} s ({})",
+            t.elapsed().as_secs_f64(),
+            match &cert {
+                Ok(c) => format!("{} rows, {}", c.weights.len(), c.method),
+                Err(f) => f.reason.clone(),
+            }
+        );
+    }
     if q.shorten {
         if let Ok(c) = &cert {
-            if let Ok(short) = certificate::shortest(&lp, &solved.duals, &c.bound) {
+            let t = std::time::Instant::now();
+            let short = certificate::shortest(&lp, &solved.duals, &c.bound);
+            if debug {
+                eprintln!(
+                    "[bound] --shorten: {:.2} s, {}",
+                    t.elapsed().as_secs_f64(),
+                    match &short {
+                        Ok(s) => format!("{} rows, bound {}", s.weights.len(), s.bound),
+                        Err(f) => f.reason.clone(),
+                    }
+                );
+            }
+            if let Ok(short) = short {
                 // Keep the shorter certificate only if it verifies and proves as much.
                 if short.bound >= c.bound && short.weights.len() < c.weights.len() {
                     cert = Ok(short);
