@@ -12,19 +12,9 @@ KS="${BACKEND_KS:-3,4,5,6}"
 LIMIT="${BACKEND_TIMEOUT:-1800}"
 extra=()
 [ -n "${SHORTEN:-}" ] && extra+=(--shorten)
-claims=()
-for k in ${KS//,/ }; do
-  zs=$(seq -s, -f 'Z[%g]' 1 "$k")
-  claims+=(
-    "summation K=$k: H(X1) >= 1|summation --users $k --minimize X[1] --claim 1"
-    "summation K=$k: H(Z1) >= 1|summation --users $k --minimize Z[1] --claim 1"
-    "summation K=$k: RZsum >= K-1|summation --users $k --minimize RZsum --claim $((k - 1))"
-    "summation K=$k: H(Z1..ZK) >= K (false)|summation --users $k --minimize $zs --claim $k"
-  )
-done
-claims+=(
-  "dropout K=3 U=2 T=0: 2 R2 >= 1 (restricted)|dropout --users 3 --min-survivors 2 --colluders 0 --minimize Y[1]{1,2}+Y[2]{1,2} --claim 1 --restrict W[1],W[2],W[3],X[1],X[2],X[3],Y[1]{1,2},Y[2]{1,2},S{1,2},S{1,3}"
-)
+# shellcheck source=bench/psitip/claims.sh
+source bench/psitip/claims.sh
+bench_claims "$KS" rate
 tm=$(mktemp); out=$(mktemp)
 trap 'rm -f "$tm" "$out"' EXIT
 echo -e "claim\tclarabel\tcert rows\twall s\tCPU s\tMB\tHiGHS\tcert rows\twall s\tCPU s\tMB\tCPU clarabel/HiGHS"

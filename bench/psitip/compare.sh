@@ -16,19 +16,9 @@ ITSA="${1:-target/debug/itsa}"
 PY="${2:-python3}"
 KS="${PSITIP_KS:-3,4}"
 SOLVER="${SOLVER:-clarabel}"
-claims=()
-for k in ${KS//,/ }; do
-  zs=$(seq -s, -f 'Z[%g]' 1 "$k")
-  claims+=(
-    "summation K=$k: H(X1) >= 1|summation --users $k --minimize X[1] --claim 1"
-    "summation K=$k: H(Z1) >= 1|summation --users $k --minimize Z[1] --claim 1"
-    "summation K=$k: H(Z1..ZK) >= K-1|summation --users $k --minimize $zs --claim $((k - 1))"
-    "summation K=$k: H(Z1..ZK) >= K (false)|summation --users $k --minimize $zs --claim $k"
-  )
-done
-claims+=(
-  "dropout K=3 U=2 T=0: 2 R2 >= 1 (restricted)|dropout --users 3 --min-survivors 2 --colluders 0 --minimize Y[1]{1,2}+Y[2]{1,2} --claim 1 --restrict W[1],W[2],W[3],X[1],X[2],X[3],Y[1]{1,2},Y[2]{1,2},S{1,2},S{1,3}"
-)
+# shellcheck source=bench/psitip/claims.sh
+source bench/psitip/claims.sh
+bench_claims "$KS"
 declare -A itsa_w itsa_c itsa_m itsa_v
 tm=$(mktemp)
 trap 'rm -f "$tm"' EXIT
