@@ -254,7 +254,8 @@ fn cli_bound_spec_proves_the_declared_rate_and_shows_the_achieved_one() {
 
 #[test]
 fn cli_bound_spec_errors_are_usage_errors() {
-    // Unknown variable, unknown rate, no spec and no model: exit 2 with a message.
+    // Unknown variable, no spec and no model, a model without a declaration, a missing file:
+    // exit 2 with a message.
     for (args, want) in [
         (
             vec![
@@ -269,11 +270,15 @@ fn cli_bound_spec_errors_are_usage_errors() {
         (
             vec![
                 "bound",
-                "specs/weng-seed003-printed.toml",
+                "specs/tjl-n6-t4-active-attack.toml",
                 "--minimize",
                 "R",
             ],
-            "",
+            "has no declaration",
+        ),
+        (
+            vec!["bound", "no-such-spec.toml", "--minimize", "R"],
+            "cannot read the spec",
         ),
     ] {
         let (code, out, err) = itsa(&args);
