@@ -215,6 +215,23 @@ fn completions_are_generated_for_each_shell() {
     assert_eq!(code(&o), 2);
 }
 
+/// `itsa completions bash | head -1`: a reader that closes the pipe early is no reason to panic.
+#[test]
+fn completions_into_a_closed_pipe_do_not_panic() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_itsa"))
+        .args(["completions", "bash"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away before anything is read
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(o.status.code(), Some(0), "{err}");
+}
+
 #[test]
 fn bash_completion_script_is_valid_bash() {
     let o = itsa(&["completions", "bash"]);

@@ -6,10 +6,13 @@ use std::process::ExitCode;
 
 use super::CliError;
 
-/// Print the completion script for `shell` to stdout.
+/// Print the completion script for `shell` to stdout. Rendered into memory first: clap_complete
+/// panics on a write error, and a closed pipe (`itsa completions bash | head`) is not one.
 pub fn completions<C: clap::CommandFactory>(shell: clap_complete::Shell) {
     let mut cmd = C::command();
-    clap_complete::generate(shell, &mut cmd, "itsa", &mut std::io::stdout());
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "itsa", &mut out);
+    let _ = std::io::stdout().write_all(&out);
 }
 
 /// Print the man page (roff): the top-level page followed by one section per subcommand.
