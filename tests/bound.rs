@@ -527,3 +527,30 @@ fn cli_region_latex_and_solver_flags() {
         assert_eq!(code, 2, "{bad:?}: {out}");
     }
 }
+
+/// The one-solve path for claims on large LPs (`certificate::certify_claim` on the duals of
+/// the tie-broken solve): a true claim gets an exact certificate that verifies on its own; a
+/// false one (above the LP optimum) is never certified, however the float duals look.
+#[test]
+fn one_solve_certifies_true_claims_only() {
+    let m = models::summation(4).unwrap();
+    let p = m.restrict(m.all());
+    let generators = symmetry::detect(&m);
+    for (objective, truth, too_much) in [("X[1]", "1", "2"), ("RZsum", "3", "4")] {
+        let lp = lp::build(&p, &m.parse_objective(objective).unwrap(), &generators).unwrap();
+        let solved =
+            lp::solve_perturbed(&lp, Backend::Clarabel, certificate::PERTURBATION).unwrap();
+        assert!(solved.relaxed);
+        // The relaxed LP's value is a little below the LP's (every inequality loosened).
+        assert!(
+            solved.value < truth.parse::<f64>().unwrap() + 1e-6,
+            "{}",
+            solved.value
+        );
+        let c = certificate::certify_claim(&lp, &solved.duals, &rat(truth))
+            .unwrap_or_else(|| panic!("{objective} ≥ {truth} not certified in one solve"));
+        assert!(c.bound >= rat(truth), "{objective}: {}", c.bound);
+        assert!(certificate::verify(&lp, &c.weights, "one solve").is_ok());
+        assert!(certificate::certify_claim(&lp, &solved.duals, &rat(too_much)).is_none());
+    }
+}

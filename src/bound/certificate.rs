@@ -22,7 +22,7 @@ use super::lp::{self, Lp};
 const SUPPORT_EPS: f64 = 1e-7;
 
 /// Relaxation of the inequality rows in the ranking solve (times 1..2, per row).
-const PERTURBATION: f64 = 1e-5;
+pub const PERTURBATION: f64 = 1e-5;
 
 #[derive(Clone, Debug)]
 pub struct Certificate {
@@ -100,7 +100,27 @@ pub fn certify_with(
             }
         }
     }
-    ranked.sort_by(|&a, &b| {
+    rank(lp, &mut ranked, &key);
+    // The float value is only ~1e-6 accurate (an interior point): a part's vertex is taken
+    // when it reaches the simplest fraction near it, or the value within that accuracy.
+    let target = rationalise(bound, 1000);
+    let slack = 1e-6 * bound.abs().max(1.0);
+    let accept = |c: &Certificate| c.bound >= target || approx(&c.bound) >= bound - slack;
+    if let Some(c) = vertex_search(lp, &ranked, support.len(), bound, usize::MAX, accept) {
+        return Ok(c);
+    }
+    let solved = solve_on_support(lp, &support, &y).ok_or_else(|| Failure {
+        reason: format!(
+            "the dual support ({} rows) admits no exact solution of Σ y_i·row_i = objective",
+            support.len()
+        ),
+    })?;
+    verify(lp, &solved, "exact re-solve on the dual support").map_err(|reason| Failure { reason })
+}
+
+/// Order rows for the vertex search: the model's own rows first, then by |key| descending.
+fn rank(lp: &Lp, rows: &mut [usize], key: &[f64]) {
+    rows.sort_by(|&a, &b| {
         let elemental = |i: usize| {
             matches!(
                 lp.rows[i].origin,
@@ -111,10 +131,21 @@ pub fn certify_with(
             .cmp(&elemental(b))
             .then(key[b].abs().total_cmp(&key[a].abs()))
     });
-    // The float value is only ~1e-6 accurate (an interior point): a part's vertex is taken
-    // when it reaches the simplest fraction near it, or the value within that accuracy.
-    let target = rationalise(bound, 1000);
-    let slack = 1e-6 * bound.abs().max(1.0);
+}
+
+/// Dual vertices on growing prefixes of `ranked` (one row per column first, then doubling, at
+/// most `limit` rows): the first exact certificate `accept` takes, or on the whole of `ranked`
+/// the vertex found there (optimal when `ranked` holds the whole dual support). `bound` is the
+/// float value the vertex search aims at; `support` is only for the debug line.
+fn vertex_search(
+    lp: &Lp,
+    ranked: &[usize],
+    support: usize,
+    bound: f64,
+    limit: usize,
+    accept: impl Fn(&Certificate) -> bool,
+) -> Option<Certificate> {
+    let debug = std::env::var_os("ITSA_BOUND_DEBUG").is_some();
     let mut size = lp.cols().max(64);
     loop {
         let full = size >= ranked.len();
@@ -126,9 +157,8 @@ pub fn certify_with(
             .and_then(|v| exact_vertex(lp, &v, "dual vertex on the support (simplex)"));
         if debug {
             eprintln!(
-                "[bound] vertex search on {} of {} support rows: {:.2} s, {}",
+                "[bound] vertex search on {} of {support} support rows: {:.2} s, {}",
                 part.len(),
-                support.len(),
                 t.elapsed().as_secs_f64(),
                 match &found {
                     Ok(c) => format!("{} rows, bound {}", c.weights.len(), c.bound),
@@ -137,22 +167,30 @@ pub fn certify_with(
             );
         }
         match found {
-            // On the whole support the vertex is optimal; on a part, only if it proves the
-            // LP's value.
-            Ok(c) if full || c.bound >= target || approx(&c.bound) >= bound - slack => {
-                return Ok(c)
-            }
-            _ if full => break,
+            // On the whole support the vertex is optimal; on a part, only if accepted.
+            Ok(c) if full || accept(&c) => return Some(c),
+            _ if full || size >= limit => return None,
             _ => size *= 2,
         }
     }
-    let solved = solve_on_support(lp, &support, &y).ok_or_else(|| Failure {
-        reason: format!(
-            "the dual support ({} rows) admits no exact solution of Σ y_i·row_i = objective",
-            support.len()
-        ),
-    })?;
-    verify(lp, &solved, "exact re-solve on the dual support").map_err(|reason| Failure { reason })
+}
+
+/// One solve for a claim on a large LP: the duals of the LP with tie-breaking relaxed rows
+/// ([`lp::solve_perturbed`]) lie on (generically) one vertex of the true dual polytope, so a
+/// vertex search on their largest rows usually gives an exact certificate straight away;
+/// returned only when it proves `claim` (else the caller solves the LP as usual).
+pub fn certify_claim(lp: &Lp, perturbed_duals: &[f64], claim: &BigRational) -> Option<Certificate> {
+    let sign = orientation(lp, perturbed_duals);
+    let key: Vec<f64> = perturbed_duals.iter().map(|d| d * sign).collect();
+    let mut ranked: Vec<usize> = (0..key.len())
+        .filter(|&i| key[i].abs() > SUPPORT_EPS)
+        .collect();
+    rank(lp, &mut ranked, &key);
+    let limit = 4 * lp.cols().max(64);
+    vertex_search(lp, &ranked, ranked.len(), approx(claim), limit, |c| {
+        &c.bound >= claim
+    })
+    .filter(|c| &c.bound >= claim)
 }
 
 fn rounded_weights(y: &[f64]) -> Vec<(usize, BigRational)> {

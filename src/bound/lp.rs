@@ -467,7 +467,15 @@ pub struct Solved {
     pub primal: Vec<f64>,
     pub duals: Vec<f64>,
     pub seconds: f64,
+    /// The inequality rows were relaxed for tie-breaking ([`solve_perturbed`]): the value is
+    /// that relaxed LP's, a little below the LP's own.
+    pub relaxed: bool,
 }
+
+/// LPs with at least this many rows and a claim to prove get the one-solve path first
+/// ([`crate::bound::certificate::certify_claim`]): the interior-point solve of the plain LP
+/// is skipped when the tie-broken solve already yields a certificate of the claim.
+pub const ONE_SOLVE_MIN_ROWS: usize = 20_000;
 
 /// Memory the LP may use: MemAvailable from /proc/meminfo (8 GiB when unknown).
 pub fn available_memory() -> u64 {
@@ -606,6 +614,7 @@ fn solve_relaxed(lp: &Lp, backend: Backend, relax: Option<&[f64]>) -> Result<Sol
         primal,
         duals,
         seconds: start.elapsed().as_secs_f64(),
+        relaxed: relax.is_some(),
     })
 }
 

@@ -99,6 +99,30 @@ pub fn run_with(
             start.elapsed().as_secs_f64()
         );
     }
+    // A claim on a large LP: first the single tie-broken solve; if its duals give an exact
+    // certificate of the claim, the plain solve (a third of the time at K = 5) is not needed.
+    if let (Some(claim), true, false) =
+        (&q.claim, lp.rows.len() >= lp::ONE_SOLVE_MIN_ROWS, q.shorten)
+    {
+        if let Ok(p) = lp::solve_perturbed(&lp, q.backend, certificate::PERTURBATION) {
+            let t = std::time::Instant::now();
+            let cert = certificate::certify_claim(&lp, &p.duals, claim);
+            if debug {
+                eprintln!(
+                    "[bound] one solve (tie-broken) {:.2} s, certificate {:.2} s: {}",
+                    p.seconds,
+                    t.elapsed().as_secs_f64(),
+                    match &cert {
+                        Some(c) => format!("{} rows, bound {}", c.weights.len(), c.bound),
+                        None => "claim not reached; solving the LP itself".into(),
+                    }
+                );
+            }
+            if let Some(c) = cert {
+                return Ok(report::assemble(&problem, q, &lp, &p, Ok(c)));
+            }
+        }
+    }
     let solved = lp::solve(&lp, q.backend)?;
     if debug {
         eprintln!(

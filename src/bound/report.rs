@@ -64,6 +64,9 @@ pub struct Report {
     pub solver: String,
     /// Floating-point LP optimum; the exact statement is the certificate's.
     pub lp_value: f64,
+    /// The one solve was of the LP with its inequalities relaxed by ≤ 2·10⁻⁵ each (to single
+    /// out one dual vertex), so `lp_value` is that relaxed LP's, a little below the LP's.
+    pub lp_relaxed: bool,
     pub claim: Option<String>,
     pub status: Status,
     /// Exact certified lower bound (when a certificate verified).
@@ -160,6 +163,7 @@ pub fn assemble(
         solve_seconds: solved.seconds,
         solver: q.backend.name().to_string(),
         lp_value: solved.value,
+        lp_relaxed: solved.relaxed,
         claim: q.claim.as_ref().map(|c| c.to_string()),
         status,
         bound: bound.as_ref().map(|b| b.to_string()),
@@ -258,6 +262,13 @@ pub fn render_text(r: &Report, proof: bool) -> String {
         "{} (floating point) solve {:.3} s: LP value {:.9}",
         r.solver, r.solve_seconds, r.lp_value
     );
+    if r.lp_relaxed {
+        let _ = writeln!(
+            s,
+            "  (one solve, of the LP with each inequality relaxed by ≤ 2·10⁻⁵ to single out one \
+             dual vertex: its value is a little below the LP's; the claim is the certificate's)"
+        );
+    }
     if let Some(p) = &r.paper {
         let _ = writeln!(
             s,
