@@ -106,7 +106,15 @@ pub fn certify_with(
     let target = rationalise(bound, 1000);
     let slack = 1e-6 * bound.abs().max(1.0);
     let accept = |c: &Certificate| c.bound >= target || approx(&c.bound) >= bound - slack;
-    if let Some(c) = vertex_search(lp, &ranked, support.len(), bound, usize::MAX, accept) {
+    if let Some(c) = vertex_search(
+        lp,
+        &ranked,
+        support.len(),
+        bound,
+        lp.cols().max(64),
+        usize::MAX,
+        accept,
+    ) {
         return Ok(c);
     }
     let solved = solve_on_support(lp, &support, &y).ok_or_else(|| Failure {
@@ -133,8 +141,8 @@ fn rank(lp: &Lp, rows: &mut [usize], key: &[f64]) {
     });
 }
 
-/// Dual vertices on growing prefixes of `ranked` (one row per column first, then doubling, at
-/// most `limit` rows): the first exact certificate `accept` takes, or on the whole of `ranked`
+/// Dual vertices on growing prefixes of `ranked` (`start` rows first, then doubling, at most
+/// `limit` rows): the first exact certificate `accept` takes, or on the whole of `ranked`
 /// the vertex found there (optimal when `ranked` holds the whole dual support). `bound` is the
 /// float value the vertex search aims at; `support` is only for the debug line.
 fn vertex_search(
@@ -142,11 +150,12 @@ fn vertex_search(
     ranked: &[usize],
     support: usize,
     bound: f64,
+    start: usize,
     limit: usize,
     accept: impl Fn(&Certificate) -> bool,
 ) -> Option<Certificate> {
     let debug = std::env::var_os("ITSA_BOUND_DEBUG").is_some();
-    let mut size = lp.cols().max(64);
+    let mut size = start;
     loop {
         let full = size >= ranked.len();
         let mut part: Vec<usize> = ranked[..size.min(ranked.len())].to_vec();
@@ -186,8 +195,12 @@ pub fn certify_claim(lp: &Lp, perturbed_duals: &[f64], claim: &BigRational) -> O
         .filter(|&i| key[i].abs() > SUPPORT_EPS)
         .collect();
     rank(lp, &mut ranked, &key);
+    // Tie-broken duals concentrate on one vertex, usually of far fewer rows than columns: start
+    // small (K = 5 `X[1]`: 256 rows gave a 42-row certificate in 0.02 s, against 1.9 s for a
+    // 108-row one when starting at one row per column); failed prefixes cost at most as much
+    // again as the last one.
     let limit = 4 * lp.cols().max(64);
-    vertex_search(lp, &ranked, ranked.len(), approx(claim), limit, |c| {
+    vertex_search(lp, &ranked, ranked.len(), approx(claim), 64, limit, |c| {
         &c.bound >= claim
     })
     .filter(|c| &c.bound >= claim)
