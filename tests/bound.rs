@@ -547,10 +547,12 @@ fn one_solve_certifies_true_claims_only() {
             "{}",
             solved.value
         );
-        let c = certificate::certify_claim(&lp, &solved.duals, &rat(truth))
+        let c = certificate::certify_claim(&lp, &solved.duals, solved.value, &rat(truth))
             .unwrap_or_else(|| panic!("{objective} ≥ {truth} not certified in one solve"));
         assert!(c.bound >= rat(truth), "{objective}: {}", c.bound);
         assert!(certificate::verify(&lp, &c.weights, "one solve").is_ok());
-        assert!(certificate::certify_claim(&lp, &solved.duals, &rat(too_much)).is_none());
+        assert!(
+            certificate::certify_claim(&lp, &solved.duals, solved.value, &rat(too_much)).is_none()
+        );
     }
 }

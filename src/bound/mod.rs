@@ -103,14 +103,14 @@ pub fn run_with(
     // certificate of the claim, the plain solve (a third of the time at K = 5) is not needed.
     // Clarabel only: HiGHS's crossover already returns a vertex dual of the plain LP, and its
     // solve of the perturbed LP is far slower (K = 5 `H(Z1)`: 676 CPU-s against 20).
-    let one_solve = q.backend == Backend::Clarabel && !q.shorten;
-    if let (Some(claim), true) = (
-        &q.claim,
-        one_solve && lp.rows.len() >= lp::ONE_SOLVE_MIN_ROWS,
-    ) {
+    let one_solve =
+        q.backend == Backend::Clarabel && !q.shorten && lp.rows.len() >= lp::ONE_SOLVE_MIN_ROWS;
+    // Kept when the claim is not reached, for the ranking below (not solved twice).
+    let mut perturbed: Option<Vec<f64>> = None;
+    if let Some(claim) = q.claim.as_ref().filter(|_| one_solve) {
         if let Ok(p) = lp::solve_perturbed(&lp, q.backend, certificate::PERTURBATION) {
             let t = std::time::Instant::now();
-            let cert = certificate::certify_claim(&lp, &p.duals, claim);
+            let cert = certificate::certify_claim(&lp, &p.duals, p.value, claim);
             if debug {
                 eprintln!(
                     "[bound] one solve (tie-broken) {:.2} s, certificate {:.2} s: {}",
@@ -125,6 +125,7 @@ pub fn run_with(
             if let Some(c) = cert {
                 return Ok(report::assemble(&problem, q, &lp, &p, Ok(c)));
             }
+            perturbed = Some(p.duals);
         }
     }
     let solved = lp::solve(&lp, q.backend)?;
@@ -137,7 +138,10 @@ pub fn run_with(
         );
     }
     let t = std::time::Instant::now();
-    let mut cert = certificate::certify_with(&lp, &solved.duals, Some(q.backend));
+    let mut cert = match perturbed {
+        Some(p) => certificate::certify_ranked(&lp, &solved.duals, || Some(p)),
+        None => certificate::certify_with(&lp, &solved.duals, Some(q.backend)),
+    };
     if debug {
         eprintln!(
             "[bound] certificate: {:.2} s ({})",
